@@ -1,0 +1,79 @@
+/*
+ * common.c — JSON shapes shared by the resources, and list framing.
+ */
+#include <stdio.h>
+
+#include "api/api.h"
+#include "domain/authz.h"
+#include "domain/place.h"
+
+void gg_api_place_json(gg_jw *w, const gg_place *p)
+{
+    gg_jw_obj(w);
+    gg_jw_kid(w, "id", p->id);
+    gg_jw_kid(w, "parent_id", p->parent_id);
+    gg_jw_kstr(w, "kind", gg_place_kind_name(p->kind));
+    gg_jw_kstr(w, "subtype", p->subtype);
+    gg_jw_kstr(w, "dedicated_kind", p->dedicated_kind);
+    gg_jw_kstr(w, "code", p->code);
+    gg_jw_kstr(w, "name", p->name);
+    gg_jw_kint(w, "depth", p->depth);
+    gg_jw_kstr(w, "region", p->region);
+    gg_jw_kbool(w, "active", p->active);
+    gg_jw_kint(w, "child_count", p->child_count);
+    gg_jw_kint(w, "version", p->version);
+    gg_jw_ktime(w, "created_at", p->created_at);
+    gg_jw_ktime(w, "updated_at", p->updated_at);
+    gg_jw_obj_end(w);
+}
+
+void gg_api_account_json(gg_jw *w, const gg_account *a)
+{
+    gg_jw_obj(w);
+    gg_jw_kid(w, "id", a->id);
+    gg_jw_kstr(w, "username", a->username);
+    gg_jw_kstr(w, "display_name", a->display_name);
+    gg_jw_kstr(w, "role", gg_role_name(a->role));
+    gg_jw_kid(w, "unit_id", a->unit_id);
+    gg_jw_kbool(w, "global_scope", a->global_scope);
+    gg_jw_kbool(w, "active", a->active);
+    gg_jw_key(w, "place_ids");
+    gg_jw_arr(w);
+    for (int i = 0; i < a->nplaces; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)a->place_ids[i]);
+        gg_jw_str(w, id);
+    }
+    gg_jw_arr_end(w);
+    gg_jw_kbool(w, "locked", a->locked_until > 0 && a->failed_logins > 0);
+    gg_jw_ktime(w, "created_at", a->created_at);
+    gg_jw_ktime(w, "updated_at", a->updated_at);
+    gg_jw_obj_end(w);
+}
+
+void gg_api_unit_json(gg_jw *w, const gg_unit *u)
+{
+    gg_jw_obj(w);
+    gg_jw_kid(w, "id", u->id);
+    gg_jw_kstr(w, "name", u->name);
+    gg_jw_kstr(w, "kind", u->kind);
+    gg_jw_kid(w, "place_id", u->place_id);
+    gg_jw_kbool(w, "active", u->active);
+    gg_jw_ktime(w, "created_at", u->created_at);
+    gg_jw_ktime(w, "updated_at", u->updated_at);
+    gg_jw_obj_end(w);
+}
+
+void gg_api_list_begin(gg_jw *w)
+{
+    gg_jw_obj(w);
+    gg_jw_key(w, "items");
+    gg_jw_arr(w);
+}
+
+void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key)
+{
+    gg_jw_arr_end(w);
+    gg_jw_kstr(w, "next_cursor", gg_cursor_encode(p, next_key));
+    gg_jw_obj_end(w);
+}

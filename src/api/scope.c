@@ -1,0 +1,199 @@
+/*
+ * scope.c — the scope rules routes declare. Each finds the object's place
+ * (from the path, the body, or the object itself) and checks it lies inside
+ * the caller's scope; what it loaded is left in r->obj for the handler.
+ * Out of scope is 403 out_of_scope; a missing object is 404.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/authz.h"
+#include "json/jr.h"
+
+static int out_of_scope(gg_req *r)
+{
+    return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
+                   "this object lies outside the places assigned to you");
+}
+
+gg_conn *gg_api_reader(gg_req *r)
+{
+    gg_conn *c = gg_store_reader(r->store);
+    if (!c) gg_fail(&r->err, GG_EBUSY, 503, "unavailable", "", "storage unavailable");
+    return c;
+}
+
+int gg_scope_none(gg_req *r) { return 0; }
+int gg_scope_list(gg_req *r) { return 0; }
+int gg_scope_self(gg_req *r) { return r->who ? 0 : GG_EUNAUTH; }
+
+static int place_in_scope(gg_req *r, int64_t id, const char *field, gg_place **out)
+{
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_place *p = gg_pcalloc(r->pool, sizeof *p);
+    if (!p) return GG_ENOMEM;
+    int rc = gg_place_get(c, r->pool, id, p);
+    if (rc == GG_ENOTFOUND)
+        return gg_fail(&r->err, field[0] == 'i' && field[1] == 'd' ? GG_ENOTFOUND : GG_EINVAL,
+                       field[0] == 'i' && field[1] == 'd' ? 404 : 422,
+                       field[0] == 'i' && field[1] == 'd' ? "not_found" : "invalid_reference",
+                       field, "no such place");
+    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the place");
+    if (!gg_scope_covers(r->who, p->path)) return out_of_scope(r);
+    *out = p;
+    return 0;
+}
+
+int gg_scope_place_param(gg_req *r)
+{
+    int64_t id;
+    gg_place *p;
+    if (gg_req_param_id(r, "id", &id)) return GG_ENOTFOUND;
+    int rc = place_in_scope(r, id, "id", &p);
+    if (!rc) r->obj = p;
+    return rc;
+}
+
+/* The id in body field `field`: 0 when absent or null, -1 when malformed. */
+static int64_t body_id(gg_req *r, const char *field, int *rc)
+{
+    json_t *j;
+    *rc = gg_req_json_parsed(r, &j);
+    if (*rc) return -1;
+    json_t *v = json_object_get(j, field);
+    if (!v || json_is_null(v)) return 0;
+    gg_jr_field f = {field, GG_JR_ID, false, true, 0, 0};
+    json_t *one = json_object();
+    if (!one) {
+        *rc = GG_ENOMEM;
+        return -1;
+    }
+    json_object_set(one, field, v);
+    *rc = gg_jr_fields(one, &f, 1, &r->err);
+    int64_t id = *rc ? -1 : gg_jr_id(one, field);
+    json_decref(one);
+    return id;
+}
+
+int gg_scope_place_body(gg_req *r)
+{
+    int rc;
+    int64_t pid = body_id(r, "parent_id", &rc);
+    if (rc) return rc;
+    if (pid == 0) return r->who->global_scope ? 0 : out_of_scope(r);
+    gg_place *p;
+    rc = place_in_scope(r, pid, "parent_id", &p);
+    if (!rc) r->obj = p;
+    return rc;
+}
+
+int gg_scope_place_move(gg_req *r)
+{
+    int rc = gg_scope_place_param(r);
+    if (rc) return rc;
+    int64_t pid = body_id(r, "parent_id", &rc);
+    if (rc) return rc;
+    if (pid <= 0)
+        return gg_fail(&r->err, GG_EINVAL, 422, "missing_field", "parent_id",
+                       "parent_id is required");
+    gg_place *np;
+    return place_in_scope(r, pid, "parent_id", &np);
+}
+
+int gg_scope_unit_param(gg_req *r)
+{
+    int64_t id;
+    if (gg_req_param_id(r, "id", &id)) return GG_ENOTFOUND;
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_unit *u = gg_pcalloc(r->pool, sizeof *u);
+    if (!u) return GG_ENOMEM;
+    int rc = gg_unit_get(c, r->pool, id, u);
+    if (rc == GG_ENOTFOUND) return gg_fail(&r->err, rc, 404, "not_found", "id", "no such unit");
+    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the unit");
+    if (!gg_scope_covers(r->who, u->place_path)) return out_of_scope(r);
+    r->obj = u;
+    return 0;
+}
+
+int gg_scope_unit_body(gg_req *r)
+{
+    int rc;
+    int64_t pid = body_id(r, "place_id", &rc);
+    if (rc) return rc;
+    if (pid == 0)
+        return gg_fail(&r->err, GG_EINVAL, 422, "missing_field", "place_id", "place_id is required");
+    gg_place *p;
+    rc = place_in_scope(r, pid, "place_id", &p);
+    if (!rc) r->obj = p;
+    return rc;
+}
+
+/* An account is inside the caller's scope when all its places are (or, with
+ * no places, its unit's place is); accounts with neither: global only. */
+int gg_scope_account_param(gg_req *r)
+{
+    int64_t id;
+    if (gg_req_param_id(r, "id", &id)) return GG_ENOTFOUND;
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_account *a = gg_pcalloc(r->pool, sizeof *a);
+    if (!a) return GG_ENOMEM;
+    int rc = gg_account_get(c, r->pool, id, a);
+    if (rc == GG_ENOTFOUND) return gg_fail(&r->err, rc, 404, "not_found", "id", "no such account");
+    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the account");
+    bool ok;
+    if (a->global_scope) {
+        ok = r->who->global_scope;
+    } else if (a->nplaces) {
+        ok = gg_scope_covers_all(r->who, a->place_paths, a->nplaces);
+    } else if (a->unit_id) {
+        gg_unit u;
+        ok = gg_unit_get(c, r->pool, a->unit_id, &u) == 0 && gg_scope_covers(r->who, u.place_path);
+    } else {
+        ok = r->who->global_scope;
+    }
+    if (!ok) return out_of_scope(r);
+    r->obj = a;
+    return 0;
+}
+
+int gg_scope_account_body(gg_req *r)
+{
+    json_t *j;
+    int rc = gg_req_json_parsed(r, &j);
+    if (rc) return rc;
+    json_t *ids = json_object_get(j, "place_ids");
+    if (!ids || json_is_null(ids)) return 0; /* unchanged / none: checked by the handler */
+    if (!json_is_array(ids) || json_array_size(ids) > 32)
+        return gg_fail(&r->err, GG_EINVAL, 422, "invalid_type", "place_ids",
+                       "place_ids must be an array of at most 32 place ids");
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        json_t *one = json_pack("{sO}", "id", v);
+        gg_jr_field f = {"id", GG_JR_ID, true, false, 0, 0};
+        gg_error e;
+        rc = one ? gg_jr_fields(one, &f, 1, &e) : GG_ENOMEM;
+        int64_t pid = rc ? 0 : gg_jr_id(one, "id");
+        json_decref(one);
+        if (rc)
+            return gg_fail(&r->err, GG_EINVAL, 422, "invalid_id", "place_ids",
+                           "place_ids must hold place ids");
+        gg_place *p;
+        rc = place_in_scope(r, pid, "place_ids", &p);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+int gg_scope_account_update(gg_req *r)
+{
+    int rc = gg_scope_account_param(r);
+    if (rc) return rc;
+    const void *acc = r->obj;
+    rc = gg_scope_account_body(r);
+    r->obj = acc;
+    return rc;
+}

@@ -1,0 +1,32 @@
+/*
+ * cli.h — the gridgov sub-commands and their shared option parsing.
+ */
+#ifndef GG_CLI_H
+#define GG_CLI_H
+
+#include <stdbool.h>
+
+typedef struct gg_cli_opts {
+    const char *db;
+    const char *listen;
+    int threads;
+    const char *admin_user;
+    const char *admin_password;
+    bool help;
+} gg_cli_opts;
+
+/* Parse argv[first..] into o (flags override environment variables).
+ * Returns 0, or prints the problem and returns 2. */
+int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o);
+
+int gg_cmd_serve(const gg_cli_opts *o);
+int gg_cmd_init(const gg_cli_opts *o);
+int gg_cmd_demo(const gg_cli_opts *o);
+int gg_cmd_demo_logins(const gg_cli_opts *o);
+int gg_cmd_migrate(const gg_cli_opts *o);
+int gg_cmd_version(const gg_cli_opts *o);
+int gg_cmd_routes(const gg_cli_opts *o);
+
+#define GG_DEMO_PASSWORD "gridgov-demo-2026"
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * timeutil.h — time is kept in UTC internally as microseconds since the
+ * epoch (int64). On the wire it is ISO 8601 with an offset; the display zone
+ * is configuration (default Asia/Shanghai, +08:00, no DST).
+ */
+#ifndef GG_TIMEUTIL_H
+#define GG_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t gg_now_us(void);        /* wall clock, UTC, microseconds */
+int64_t gg_mono_us(void);       /* monotonic clock, microseconds */
+
+/* Format t (UTC us) as e.g. "2026-11-21T19:30:05+08:00" in the zone with the
+ * given fixed offset in minutes. dst must hold at least 32 bytes. */
+void gg_time_format(int64_t t_us, int offset_min, char *dst, size_t cap);
+/* Parse ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)" or a date
+ * "YYYY-MM-DD" (taken at 00:00 in the zone with offset_min). GG_EINVAL if bad. */
+int gg_time_parse(const char *p, size_t n, int offset_min, int64_t *out_us);
+
+/* Offset of the configured display zone, minutes east of UTC. */
+int gg_display_offset_min(void);
+void gg_set_display_offset_min(int minutes);
+
+#endif

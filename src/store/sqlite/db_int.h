@@ -1,0 +1,66 @@
+/*
+ * db_int.h — internals of the SQLite backend shared by its files. Nothing
+ * outside src/store/sqlite/ includes this.
+ */
+#ifndef GG_DB_INT_H
+#define GG_DB_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+#define GG_STMT_CACHE 128
+
+struct gg_conn {
+    sqlite3 *db;
+    bool writer;
+    gg_store *store;
+    struct { const char *sql; sqlite3_stmt *st; } cache[GG_STMT_CACHE];
+    struct gg_conn *next_reader;  /* the store's list of readers */
+};
+
+struct gg_store {
+    char *path;
+    gg_store_opts opts;
+    gg_conn *wconn;
+    /* readers */
+    pthread_mutex_t readers_mu;
+    gg_conn *readers;
+    pthread_key_t reader_key;
+    /* writer queue */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;          /* work arrived or closing */
+    pthread_cond_t idle_cv;     /* queue drained (write_sync waiters) */
+    gg_write *head, *tail;
+    int depth;
+    bool closing;
+    pthread_t writer_thread;
+    bool writer_started;
+    gg_store_stats stats;
+    int schema;                 /* applied migrations, cached at open */
+};
+
+int gg_conn_open(gg_store *s, bool writer, gg_conn **out, gg_error *e);
+void gg_conn_close(gg_conn *c);
+
+/* The cached prepared statement for sql (a string constant: keyed by its
+ * address), reset and with bindings cleared. NULL on failure (logged). */
+sqlite3_stmt *gg_stmt(gg_conn *c, const char *sql);
+int gg_exec(gg_conn *c, const char *sql, gg_error *e);
+
+/* Column text copied into the pool (NULL for SQL NULL or on OOM). */
+const char *gg_col_text(gg_pool *p, sqlite3_stmt *st, int col);
+int gg_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+/* Map an SQLite result to a gg_status, filling e. */
+int gg_sqlite_fail(gg_conn *c, int src, gg_error *e, const char *what);
+
+int gg_writer_start(gg_store *s, gg_error *e);
+void gg_writer_stop(gg_store *s);
+
+/* Upper bound of the subtree range for a path prefix ending in '/':
+ * "/1/5/" -> "/1/50" ('/' + 1 == '0'). */
+void gg_path_upper(const char *path, char *out, size_t cap);
+
+#endif
