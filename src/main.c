@@ -34,7 +34,10 @@ static void usage(FILE *f)
         fprintf(f, "  gridgov %s\n", cmds[i].usage);
     fprintf(f, "\nEnvironment: GG_DB (default data/gridgov.db), GG_LISTEN (127.0.0.1:8080),\n"
                "  GG_THREADS (cores), GG_RATE_LIMIT (requests/s per address, 0 = off),\n"
-               "  GG_MAX_BODY (bytes), GG_ACCESS_LOG (0 = off), GG_ADMIN_PASSWORD.\n"
+               "  GG_MAX_BODY (bytes), GG_ACCESS_LOG (0 = off), GG_ADMIN_PASSWORD,\n"
+               "  GG_LOGIN_PER_MIN (sign-ins per address per minute), GG_SESSION_IDLE and\n"
+               "  GG_SESSION_MAX (seconds), GG_IDLE_TIMEOUT and GG_BODY_TIMEOUT (seconds),\n"
+               "  GG_MAX_CONNS (open connections before 429).\n"
                "Run 'gridgov COMMAND --help' for one command.\n");
 }
 

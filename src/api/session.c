@@ -20,8 +20,6 @@
 #include "http/ratelimit.h"
 #include "http/server.h"
 
-#define LOGIN_RATE (10.0 / 60.0) /* per address: 10 a minute … */
-#define LOGIN_BURST 10.0         /* … after a burst of 10 */
 
 typedef struct login_job {
     gg_pool *pool;
@@ -86,7 +84,8 @@ int gg_h_login(gg_req *r)
     int retry = 60;
     char key[96];
     snprintf(key, sizeof key, "login:%s", r->ip);
-    if (!gg_rl_take(key, LOGIN_RATE, LOGIN_BURST, &retry)) {
+    const gg_server_opts *so = gg_server_options(r->srv);
+    if (!gg_rl_take(key, so->login_per_min / 60.0, so->login_per_min, &retry)) {
         gg_req_header_add(r, "Retry-After", gg_pprintf(r->pool, "%d", retry));
         return gg_fail(&r->err, GG_ELIMIT, 429, "too_many_attempts", "",
                        "too many sign-in attempts from this address; retry in %d s", retry);

@@ -137,6 +137,12 @@ int gg_cmd_serve(const gg_cli_opts *o)
     so.rate_burst = so.rate_per_ip * 2;
     so.max_body = (size_t)env_num("GG_MAX_BODY", (double)so.max_body);
     so.access_log = env_num("GG_ACCESS_LOG", 1) != 0;
+    so.login_per_min = env_num("GG_LOGIN_PER_MIN", so.login_per_min);
+    so.session_idle_s = (int)env_num("GG_SESSION_IDLE", so.session_idle_s);
+    so.session_max_s = (int)env_num("GG_SESSION_MAX", so.session_max_s);
+    so.idle_timeout_s = (int)env_num("GG_IDLE_TIMEOUT", so.idle_timeout_s);
+    so.body_timeout_s = (int)env_num("GG_BODY_TIMEOUT", so.body_timeout_s);
+    so.max_conns = (int)env_num("GG_MAX_CONNS", so.max_conns);
     if (gg_server_start(&so, &srv, &e)) {
         fprintf(stderr, "gridgov: %s\n", e.message);
         goto out;

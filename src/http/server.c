@@ -52,6 +52,7 @@ void gg_server_opts_default(gg_server_opts *o)
     o->body_timeout_s = 20;
     o->rate_per_ip = 100;
     o->rate_burst = 200;
+    o->login_per_min = 10;
     o->session_idle_s = 7200;
     o->session_max_s = 43200;
     o->access_log = true;

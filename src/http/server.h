@@ -24,6 +24,7 @@ typedef struct gg_server_opts {
     int body_timeout_s;         /* a body slower than this: 408; default 20 */
     double rate_per_ip;         /* requests/s per address (0: off); default 100 */
     double rate_burst;          /* default 200 */
+    double login_per_min;       /* sign-in attempts per address per minute (burst the same); default 10 */
     int session_idle_s;         /* default 7200 */
     int session_max_s;          /* default 43200 */
     bool access_log;

@@ -1,0 +1,54 @@
+"""Smoke: the demo city serves, every demo login works, the basic shapes hold."""
+import unittest
+
+from gg import ROLE_USERS, Server, error_of
+
+
+class Smoke(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def test_healthz(self):
+        st, body = self.srv.anon().get("/healthz")
+        self.assertEqual(st, 200)
+        self.assertEqual(body["status"], "ok")
+
+    def test_every_demo_login(self):
+        for role, user in ROLE_USERS.items():
+            s = self.srv.login(user)
+            st, me = s.get("/api/v1/session")
+            self.assertEqual(st, 200, me)
+            self.assertEqual(me["user"]["username"], user)
+            self.assertEqual(me["user"]["role"], role)
+            s.close()
+
+    def test_demo_city_shape(self):
+        s = self.srv.login("admin")
+        st, roots = s.get("/api/v1/places")
+        self.assertEqual(st, 200)
+        self.assertEqual([p["code"] for p in roots["items"]], ["630105"])
+        district = roots["items"][0]
+        st, streets = s.get(f"/api/v1/places/{district['id']}/children")
+        self.assertEqual(len(streets["items"]), 6)
+        st, grids = s.get(f"/api/v1/places/{district['id']}/subtree?kind=grid&limit=200")
+        n = len(grids["items"])
+        while grids["next_cursor"]:
+            st, grids = s.get(f"/api/v1/places/{district['id']}/subtree?kind=grid&limit=200&cursor={grids['next_cursor']}")
+            n += len(grids["items"])
+        self.assertEqual(n, 400)
+        st, comms = s.get(f"/api/v1/places/{district['id']}/subtree?kind=community&limit=200")
+        self.assertEqual(len(comms["items"]), 40)
+
+    def test_unknown_route_is_json_404(self):
+        st, body = self.srv.anon().get("/api/v1/nothing-here")
+        self.assertEqual(st, 404)
+        self.assertEqual(error_of(body)["code"], "not_found")
+
+
+if __name__ == "__main__":
+    unittest.main()
