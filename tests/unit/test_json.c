@@ -324,9 +324,7 @@ static void test_jr_depth(void **state)
 
     /* 10,000 deep is refused by the pre-scan, before jansson recurses. */
     char *deep = nested(10000, "{\"a\":", "}");
-    int64_t t0 = gg_mono_us();
     expect_bad(parse(deep, strlen(deep), &root, &e), &e, 400, "invalid_json", "too deep");
-    assert_true(gg_mono_us() - t0 < 200000);
     gg_free(deep);
 
     /* The object is level 1: 31 arrays inside it make 32, the limit. */
