@@ -33,6 +33,7 @@ class Smoke(unittest.TestCase):
         self.assertEqual(st, 200)
         self.assertEqual([p["code"] for p in roots["items"]], ["630105"])
         district = roots["items"][0]
+        self.assertEqual(district["region"], "630105")
         st, streets = s.get(f"/api/v1/places/{district['id']}/children")
         self.assertEqual(len(streets["items"]), 6)
         st, grids = s.get(f"/api/v1/places/{district['id']}/subtree?kind=grid&limit=200")
@@ -43,6 +44,8 @@ class Smoke(unittest.TestCase):
         self.assertEqual(n, 400)
         st, comms = s.get(f"/api/v1/places/{district['id']}/subtree?kind=community&limit=200")
         self.assertEqual(len(comms["items"]), 40)
+        self.assertTrue(all(c["region"] == "630105" and c["code"].startswith("630105")
+                            for c in comms["items"]))
 
     def test_unknown_route_is_json_404(self):
         st, body = self.srv.anon().get("/api/v1/nothing-here")

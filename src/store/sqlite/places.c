@@ -229,7 +229,7 @@ int gg_place_insert(gg_conn *w, gg_place *pl, int64_t actor, gg_error *e)
                      (long long)pl->id);
     if (n < 0 || (size_t)n >= sizeof path)
         return gg_fail(e, GG_EINVAL, 422, "too_deep", "parent_id", "the place tree is too deep");
-    char region[8];
+    char region[7]; /* the 6-digit district code */
     gg_strlcpy(region, pl->code, sizeof region);
     int64_t now = gg_now_us();
     st = gg_stmt(w, SQL_INSERT);
@@ -309,7 +309,7 @@ int gg_place_move(gg_conn *w, const gg_place *node, const gg_place *new_parent,
     src = sqlite3_step(st);
     sqlite3_reset(st);
     if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "place move");
-    char region[8];
+    char region[7]; /* the 6-digit district code */
     gg_strlcpy(region, new_code, sizeof region);
     return history(w, node->id, actor, "move", node->parent_id, new_parent->id, node->code,
                    new_code, NULL, NULL, region, e);
