@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "api/api.h"
+#include "core/timeutil.h"
 #include "domain/authz.h"
 #include "domain/place.h"
 
@@ -45,7 +46,7 @@ void gg_api_account_json(gg_jw *w, const gg_account *a)
         gg_jw_str(w, id);
     }
     gg_jw_arr_end(w);
-    gg_jw_kbool(w, "locked", a->locked_until > 0 && a->failed_logins > 0);
+    gg_jw_kbool(w, "locked", a->locked_until > gg_now_us());
     gg_jw_ktime(w, "created_at", a->created_at);
     gg_jw_ktime(w, "updated_at", a->updated_at);
     gg_jw_obj_end(w);

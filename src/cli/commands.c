@@ -265,13 +265,18 @@ static void roles_str(unsigned mask, int flags, char *out, size_t cap)
     if (flags & GG_RF_LOOPBACK) snprintf(out + n, cap - n, "%sloopback", n ? "," : "");
 }
 
+/* method, pattern, roles, scope rule, flags (no_csrf, raw or "-"), tab-separated */
 int gg_cmd_routes(const gg_cli_opts *o)
 {
     for (size_t i = 0; i < gg_nroutes; i++) {
+        const gg_route *rt = &gg_routes[i];
         char roles[160];
-        roles_str(gg_routes[i].roles, gg_routes[i].flags, roles, sizeof roles);
-        printf("%s\t%s\t%s\t%s\n", gg_routes[i].method, gg_routes[i].pattern, roles,
-               gg_routes[i].scope_rule);
+        roles_str(rt->roles, rt->flags, roles, sizeof roles);
+        const char *flags = (rt->flags & GG_RF_NO_CSRF) && (rt->flags & GG_RF_RAW) ? "no_csrf,raw"
+                            : (rt->flags & GG_RF_NO_CSRF)                         ? "no_csrf"
+                            : (rt->flags & GG_RF_RAW)                             ? "raw"
+                                                                                  : "-";
+        printf("%s\t%s\t%s\t%s\t%s\n", rt->method, rt->pattern, roles, rt->scope_rule, flags);
     }
     return 0;
 }

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# bench/list_places.sh — how fast gridgov answers an authenticated list of 20
+# places, next to nginx serving a small static file on the same machine, with
+# the same wrk load. Run by hand (not part of the tests); see bench/README.md.
+#
+# Everything listens on 127.0.0.1 only, lives in one temp dir, and is stopped
+# and removed on exit (trap), whatever way the script ends. Every wait is
+# bounded. Settings (environment):
+#   DURATION=10s  WRK_THREADS=2  CONNECTIONS=32  WARMUP=2s (0 to skip)
+#   SERVER_THREADS=$(nproc)   gridgov --threads and nginx worker_processes
+#   LIMIT=20  KIND=grid       the list asked of gridgov
+#   STATIC_BYTES=1024         size of nginx's static file
+#   OUT_DIR=bench/out         raw wrk output is kept here (git-ignored)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${DURATION:-10s}
+WRK_THREADS=${WRK_THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+WARMUP=${WARMUP:-2s}
+SERVER_THREADS=${SERVER_THREADS:-$(nproc)}
+LIMIT=${LIMIT:-20}
+KIND=${KIND:-grid}
+STATIC_BYTES=${STATIC_BYTES:-1024}
+OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
+DEMO_USER=${DEMO_USER:-admin}
+DEMO_PASSWORD=${DEMO_PASSWORD:-gridgov-demo-2026}
+BIN=$ROOT/build/gridgov
+
+die() { echo "list_places: $*" >&2; exit 1; }
+
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || die "nginx not found (Debian: apt-get install nginx-light)"
+command -v wrk >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
+command -v curl >/dev/null || die "curl not found"
+
+# "10s" / "2m" / "10" -> seconds, for the timeouts around wrk
+secs() {
+  case "$1" in
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+[[ "$(secs "$DURATION")" =~ ^[0-9]+$ ]] || die "DURATION must look like 10s, 2m or 10"
+[[ "$(secs "$WARMUP")" =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 0"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gg-bench.XXXXXX")
+GG_PID=""
+NGX_PID=""
+WRK_PID=""
+
+stop() { # pid: TERM, up to 5 s, then KILL
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop "$WRK_PID"
+  stop "$NGX_PID"
+  stop "$GG_PID"
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# a free loopback port: one nothing answers on (bind errors are caught later)
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# ---- build and the demo city -------------------------------------------------
+echo "building (make)..." >&2
+make -C "$ROOT" >"$TMP/make.log" 2>&1 || { tail -30 "$TMP/make.log" >&2; die "make failed"; }
+"$BIN" demo --db "$TMP/demo.db" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; die "demo db failed"; }
+
+# ---- gridgov -------------------------------------------------------------------
+GG_RATE_LIMIT=0 GG_ACCESS_LOG=0 "$BIN" serve --db "$TMP/demo.db" --listen 127.0.0.1:0 \
+  --threads "$SERVER_THREADS" >"$TMP/gridgov.log" 2>&1 &
+GG_PID=$!
+GG_PORT=""
+for _ in $(seq 300); do
+  GG_PORT=$(sed -n 's|.*serving http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$TMP/gridgov.log" | head -1)
+  [ -n "$GG_PORT" ] && break
+  kill -0 "$GG_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$GG_PORT" ] || { cat "$TMP/gridgov.log" >&2; die "gridgov did not start"; }
+GG=http://127.0.0.1:$GG_PORT
+
+curl -sS -m 10 -D "$TMP/login.h" -o "$TMP/login.json" -H 'Content-Type: application/json' \
+  --data "{\"username\":\"$DEMO_USER\",\"password\":\"$DEMO_PASSWORD\"}" "$GG/api/v1/session"
+TOKEN=$(sed -n 's/^[Ss]et-[Cc]ookie: gg_session=\([^;]*\);.*/\1/p' "$TMP/login.h" | head -1)
+[ -n "$TOKEN" ] || { cat "$TMP/login.h" "$TMP/login.json" >&2; die "login as $DEMO_USER failed"; }
+COOKIE="Cookie: gg_session=$TOKEN"
+
+DISTRICT=$(curl -sS -m 10 -H "$COOKIE" "$GG/api/v1/places" |
+  sed -n 's/^{"items":\[{"id":"\([0-9]*\)".*/\1/p')
+[ -n "$DISTRICT" ] || die "cannot find the demo district"
+GG_PATH="/api/v1/places/$DISTRICT/subtree?kind=$KIND&limit=$LIMIT"
+
+# the request must work, and answer the whole page, before it is timed
+code=$(curl -sS -m 10 -o "$TMP/sample.json" -w '%{http_code}' -H "$COOKIE" "$GG$GG_PATH")
+[ "$code" = 200 ] || { cat "$TMP/sample.json" >&2; die "GET $GG_PATH answered $code"; }
+n=$( (grep -o "\"kind\":\"$KIND\"" "$TMP/sample.json" || true) | wc -l)
+[ "$n" -eq "$LIMIT" ] || die "GET $GG_PATH gave $n places, not $LIMIT"
+GG_BYTES=$(wc -c <"$TMP/sample.json")
+
+# ---- nginx -------------------------------------------------------------------------
+# Started as root, nginx runs its workers as nobody: they must be able to read the file.
+chmod 755 "$TMP"
+mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
+chmod -R a+rX "$TMP/nginx"
+head -c "$STATIC_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/nginx/www/static.txt"
+NGX_PORT=$(free_port)
+cat >"$TMP/nginx/nginx.conf" <<EOF
+# minimal nginx for the benchmark: one static file, no logs, loopback only
+daemon off;
+worker_processes $SERVER_THREADS;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;  # like gridgov: no cap on requests per connection
+    client_body_temp_path $TMP/nginx/tmp/body;
+    proxy_temp_path $TMP/nginx/tmp/proxy;
+    fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
+    uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
+    scgi_temp_path $TMP/nginx/tmp/scgi;
+    default_type text/plain;
+    server {
+        listen 127.0.0.1:$NGX_PORT;
+        root $TMP/nginx/www;
+    }
+}
+EOF
+"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
+  >"$TMP/nginx/stdout.log" 2>&1 &
+NGX_PID=$!
+NGX=http://127.0.0.1:$NGX_PORT
+NGX_PATH=/static.txt
+for _ in $(seq 100); do
+  code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$NGX$NGX_PATH" || true)
+  [ "$code" = 200 ] && break
+  kill -0 "$NGX_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[ "$code" = 200 ] || { cat "$TMP/nginx/error.log" "$TMP/nginx/stdout.log" >&2 || true; die "nginx did not start"; }
+
+# ---- load ------------------------------------------------------------------------------
+mkdir -p "$OUT_DIR"
+STAMP=$(date +%Y%m%d-%H%M%S)
+
+# run_wrk name url [header]: raw output to $OUT_DIR, bounded by timeout
+run_wrk() {
+  local name=$1 url=$2 hdr=${3:-}
+  local args=(-t"$WRK_THREADS" -c"$CONNECTIONS" --latency)
+  [ -n "$hdr" ] && args+=(-H "$hdr")
+  if [ "$(secs "$WARMUP")" -gt 0 ]; then
+    timeout $(($(secs "$WARMUP") + 30)) wrk "${args[@]}" -d"$WARMUP" "$url" >/dev/null &
+    WRK_PID=$!
+    wait "$WRK_PID"
+  fi
+  # in the background so that a signal to this script is handled at once
+  timeout $(($(secs "$DURATION") + 30)) wrk "${args[@]}" -d"$DURATION" "$url" \
+    >"$OUT_DIR/$STAMP-$name.txt" &
+  WRK_PID=$!
+  wait "$WRK_PID"
+  WRK_PID=""
+}
+
+# value of wrk's "Requests/sec:" line; p99 and average latency in ms; error lines
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+to_ms() { # 1.23ms / 850.00us / 1.02s -> ms
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000;
+    else if (v ~ /s$/) n *= 1000;
+    printf "%.2f", n }'
+}
+p99() { to_ms "$(awk '$1 == "99%" {print $2}' "$1")"; }
+avg() { to_ms "$(awk '$1 == "Latency" {print $2; exit}' "$1")"; }
+errors() { grep -E 'Non-2xx|Socket errors|timeout' "$1" | sed 's/^ */    /' || true; }
+
+echo "nginx:   $DURATION of $NGX$NGX_PATH" >&2
+run_wrk nginx "$NGX$NGX_PATH"
+echo "gridgov: $DURATION of $GG$GG_PATH" >&2
+run_wrk gridgov "$GG$GG_PATH" "$COOKIE"
+
+N=$OUT_DIR/$STAMP-nginx.txt
+G=$OUT_DIR/$STAMP-gridgov.txt
+[ -n "$(rps "$N")" ] && [ -n "$(rps "$G")" ] || { cat "$N" "$G" >&2; die "cannot parse wrk output"; }
+
+# ---- report --------------------------------------------------------------------------
+echo
+echo "list_places: wrk $WRK_THREADS threads, $CONNECTIONS connections, $DURATION each" \
+  "(after ${WARMUP} warm-up); $SERVER_THREADS gridgov threads / nginx workers; nproc $(nproc)"
+printf '%-8s %-60s %10s %9s %9s %7s\n' server request req/s "avg ms" "p99 ms" bytes
+printf '%-8s %-60s %10.0f %9s %9s %7s\n' nginx "GET $NGX_PATH (static)" "$(rps "$N")" \
+  "$(avg "$N")" "$(p99 "$N")" "$STATIC_BYTES"
+printf '%-8s %-60s %10.0f %9s %9s %7s\n' gridgov "GET ${GG_PATH} (cookie)" "$(rps "$G")" \
+  "$(avg "$G")" "$(p99 "$G")" "$GG_BYTES"
+awk -v g="$(rps "$G")" -v n="$(rps "$N")" -v gp="$(p99 "$G")" -v np="$(p99 "$N")" 'BEGIN {
+  printf "ratio gridgov/nginx: req/s %.3f, p99 latency %.2fx\n", g / n, (np > 0 ? gp / np : 0) }'
+for f in "$N" "$G"; do
+  e=$(errors "$f")
+  [ -z "$e" ] || printf 'errors in %s:\n%s\n' "$(basename "$f")" "$e"
+done
+echo "raw wrk output: $N, $G"
