@@ -28,6 +28,7 @@ typedef struct login_job {
     gg_session_rec s;
     char token[GG_TOKEN_CHARS];
     const char *ip;
+    int64_t idle_us; /* sessions idle longer than this are purged */
 } login_job;
 
 static int login_fn(gg_conn *w, void *arg, gg_error *e)
@@ -37,7 +38,7 @@ static int login_fn(gg_conn *w, void *arg, gg_error *e)
     int rc = gg_account_login_result(w, j->user_id, j->ok, GG_LOGIN_MAX_FAILURES,
                                      now + GG_LOGIN_LOCK_US, e);
     if (!rc && j->ok) rc = gg_session_insert(w, &j->s, e);
-    if (!rc && j->ok && (now / 1000000) % 16 == 0) rc = gg_session_purge(w, now, 0, e);
+    if (!rc && j->ok && (now / 1000000) % 16 == 0) rc = gg_session_purge(w, now, j->idle_us, e);
     if (!rc) gg_audit(w, j->user_id, j->ok ? "login" : "login_failed", "account", j->user_id, j->ip, NULL);
     return rc;
 }
@@ -118,6 +119,7 @@ int gg_h_login(gg_req *r)
     lj->user_id = a.id;
     lj->ok = v == 0;
     lj->ip = r->ip;
+    lj->idle_us = (int64_t)so->session_idle_s * 1000000;
     if (lj->ok) {
         const gg_server_opts *o = gg_server_options(r->srv);
         gg_random_token(lj->token, sizeof lj->token);

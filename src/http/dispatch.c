@@ -3,8 +3,10 @@
  * authorized, in this order:
  *   1. route match (404; 405 with Allow when only the method is wrong)
  *   2. authentication: "Authorization: Bearer <api key>" or the session
- *      cookie; a presented but invalid credential is 401 even on a public
- *      route; an expired session is deleted lazily
+ *      cookie; a presented but invalid API key is 401 even on a public
+ *      route, but public routes ignore the cookie (a browser keeps sending
+ *      a stale one, and must still be able to sign in); an expired session
+ *      is deleted lazily
  *   3. roles declared by the route (401 anonymous, 403 wrong role)
  *   4. CSRF: a cookie-authenticated write must echo the session's token in
  *      X-CSRF-Token (403 csrf_failed)
@@ -83,14 +85,17 @@ static int auth_session(gg_req *r, gg_conn *c, const char *tok, gg_principal *p)
     if (gg_session_get(c, h, &s) != 0)
         return unauth(r, "session_invalid", "the session is not valid; sign in again");
     int64_t now = gg_now_us();
-    if (now >= s.expires_at || now - s.last_seen_at > (int64_t)o->session_idle_s * 1000000)
+    int64_t idle_us = (int64_t)o->session_idle_s * 1000000;
+    if (now >= s.expires_at || now - s.last_seen_at > idle_us)
         return unauth(r, "session_expired", "the session has expired; sign in again");
     int rc = gg_principal_load(c, r->pool, s.user_id, p);
     if (rc) return unauth(r, "session_invalid", "the account is disabled");
     p->via_cookie = true;
     p->session_hash = h;
     p->csrf = gg_pstrdup(r->pool, s.csrf);
-    if (now - s.last_seen_at > SESSION_TOUCH_US) touch_session(r->store, h, now);
+    /* touched well within the idle limit, or a session in use would idle out */
+    int64_t touch_us = idle_us / 2 < SESSION_TOUCH_US ? idle_us / 2 : SESSION_TOUCH_US;
+    if (now - s.last_seen_at > touch_us) touch_session(r->store, h, now);
     return 0;
 }
 
@@ -98,7 +103,7 @@ static int auth_session(gg_req *r, gg_conn *c, const char *tok, gg_principal *p)
 static int authenticate(gg_req *r)
 {
     const char *authz = gg_req_header(r, "Authorization");
-    const char *cookie = gg_req_cookie(r, "gg_session");
+    const char *cookie = (r->route->flags & GG_RF_PUBLIC) ? NULL : gg_req_cookie(r, "gg_session");
     if (!authz && !cookie) return 0;
     gg_conn *c = gg_store_reader(r->store);
     if (!c) return gg_fail(&r->err, GG_EBUSY, 503, "unavailable", "", "storage unavailable");

@@ -31,12 +31,16 @@ static const char SQL_ACC_PLACES[] =
     "WHERE ap.account_id = ?1 ORDER BY p.path LIMIT 64";
 static const char SQL_ACC_LIST_ALL[] =
     "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id > ?2 ORDER BY a.id LIMIT ?3";
+/* The same rule as api/scope.c applies to one account: all its places in
+ * scope, or with no places its unit's place; global accounts never. */
 static const char SQL_ACC_LIST_SCOPE[] =
-    "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id > ?2 AND ("
-    "EXISTS (SELECT 1 FROM account_place ap JOIN place p ON p.id = ap.place_id "
-    "WHERE ap.account_id = a.id AND " IN_SCOPE("p.path") ") OR "
+    "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id > ?2 AND a.global_scope = 0 AND ("
+    "(EXISTS (SELECT 1 FROM account_place ap WHERE ap.account_id = a.id) AND "
+    "NOT EXISTS (SELECT 1 FROM account_place ap JOIN place p ON p.id = ap.place_id "
+    "WHERE ap.account_id = a.id AND NOT " IN_SCOPE("p.path") ")) OR "
+    "(NOT EXISTS (SELECT 1 FROM account_place ap WHERE ap.account_id = a.id) AND "
     "EXISTS (SELECT 1 FROM unit u JOIN place p ON p.id = u.place_id "
-    "WHERE u.id = a.unit_id AND " IN_SCOPE("p.path") ")) ORDER BY a.id LIMIT ?3";
+    "WHERE u.id = a.unit_id AND " IN_SCOPE("p.path") "))) ORDER BY a.id LIMIT ?3";
 static const char SQL_ACC_COUNT[] = "SELECT count(*) FROM account";
 static const char SQL_ACC_INSERT[] =
     "INSERT INTO account (username, display_name, role, unit_id, password_hash, global_scope, "
@@ -407,6 +411,14 @@ int gg_principal_load(gg_conn *c, gg_pool *p, int64_t user_id, gg_principal *out
     int rc = gg_account_get(c, p, user_id, &a);
     if (rc) return rc;
     if (!a.active) return GG_EUNAUTH;
+    /* An account with no places works where its unit is: the same rule by
+     * which api/scope.c places such an account in others' scopes. */
+    gg_unit u;
+    if (a.nplaces == 0 && a.unit_id && gg_unit_get(c, p, a.unit_id, &u) == 0) {
+        a.place_ids[0] = u.place_id;
+        a.place_paths[0] = u.place_path;
+        a.nplaces = 1;
+    }
     memset(out, 0, sizeof *out);
     out->user_id = a.id;
     out->role = a.role;
