@@ -58,9 +58,12 @@ static const char SQL_ACC_SETPW[] =
 static const char SQL_ACC_PWHASH[] = "SELECT password_hash FROM account WHERE id = ?1";
 static const char SQL_ACC_LOGIN_OK[] =
     "UPDATE account SET failed_logins = 0, locked_until = 0 WHERE id = ?1";
+/* A failure after an expired lock starts counting afresh (?4 = now). */
+#define FAILURES_AFTER "(CASE WHEN locked_until > 0 AND locked_until <= ?4 THEN 1 ELSE failed_logins + 1 END)"
 static const char SQL_ACC_LOGIN_FAIL[] =
-    "UPDATE account SET failed_logins = failed_logins + 1, "
-    "locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END WHERE id = ?1";
+    "UPDATE account SET failed_logins = " FAILURES_AFTER ", "
+    "locked_until = CASE WHEN " FAILURES_AFTER " >= ?2 THEN ?3 "
+    "WHEN locked_until <= ?4 THEN 0 ELSE locked_until END WHERE id = ?1";
 
 static const char SQL_SES_INSERT[] =
     "INSERT INTO session (token_hash, account_id, csrf, created_at, last_seen_at, expires_at, ip, "
@@ -324,6 +327,7 @@ int gg_account_login_result(gg_conn *w, int64_t id, bool ok, int max_failures, i
     if (!ok) {
         sqlite3_bind_int(st, 2, max_failures);
         sqlite3_bind_int64(st, 3, lock_until);
+        sqlite3_bind_int64(st, 4, gg_now_us());
     }
     return step_done(w, st, e, "login result");
 }
