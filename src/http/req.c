@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/str.h"
 #include "http/server.h"
@@ -47,7 +48,10 @@ int gg_req_json_parsed(gg_req *r, json_t **out)
         return 0;
     }
     const char *ct = gg_req_header(r, "Content-Type");
-    if (!ct || strncmp(ct, "application/json", 16) != 0)
+    /* the media type itself, then only parameters: "application/jsonp" or
+     * "application/json-seq" are other types */
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ' && ct[16] != '\t'))
         return gg_fail(&r->err, GG_EINVAL, 415, "unsupported_media_type", "",
                        "send the body as application/json");
     json_t *j = NULL;

@@ -13,6 +13,16 @@
  * Responses are queued only after the first callback (queuing on the first
  * call loses keep-alive), except when a declared body is refused: then the
  * body is never read and the connection closes.
+ *
+ * libmicrohttpd cannot queue a response in the middle of an upload, so the
+ * body deadline is checked as each chunk arrives: a body still arriving after
+ * it is read and dropped, then answered 408; a body that stalls is closed by
+ * the idle timeout, unanswered.
+ *
+ * Shutdown waits only for requests that were dispatched (phases RUN, WAIT,
+ * ANSWERED: counted in `inflight`); a request still receiving its body is
+ * not waited for, and if its body completes during the drain it is answered
+ * 503 instead of being dispatched.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -29,13 +39,21 @@
 #include "http/ratelimit.h"
 #include "http/server.h"
 
-enum { PH_HEADERS = 1, PH_BODY, PH_REJECT, PH_WAIT, PH_DONE };
+/* DONE: answered without dispatch; RUN/WAIT/ANSWERED: dispatched, counted in inflight */
+enum { PH_HEADERS = 1, PH_BODY, PH_REJECT, PH_RUN, PH_WAIT, PH_ANSWERED, PH_DONE };
 #define DISCARD_MAX (8u << 20) /* body bytes we read and drop after refusing */
+
+/* Per connection (the socket context of MHD_OPTION_NOTIFY_CONNECTION): the
+ * length of the request-target as sent, noted by on_uri for the request
+ * being read. */
+typedef struct conn_ctx {
+    size_t uri_len;
+} conn_ctx;
 
 struct gg_server {
     struct MHD_Daemon *d;
     gg_server_opts o;
-    atomic_int inflight;
+    atomic_int inflight; /* dispatched requests not yet completed */
     atomic_bool draining;
 };
 
@@ -123,8 +141,29 @@ static void req_free(gg_req *r)
     gg_pool_free(r->pool);
 }
 
+static conn_ctx *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/*
+ * MHD_OPTION_URI_LOG_CALLBACK: libmicrohttpd's first sight of a request, with
+ * the request-target as sent. The access handler only ever gets the decoded
+ * path without its query, so the URL limit measures it here. Nothing is
+ * allocated per request: when libmicrohttpd refuses a request itself it may
+ * not call on_completed (0.9.75, a query too big for the connection's memory).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    conn_ctx *cc = conn_of(c);
+    if (cc) cc->uri_len = strlen(uri);
+    return NULL;
+}
+
 /* The cheap checks made once the headers are in. 0 or an error in r->err. */
-static int early_checks(gg_server *s, gg_req *r, struct MHD_Connection *c, const char *url)
+static int early_checks(gg_server *s, gg_req *r, struct MHD_Connection *c, size_t url_len)
 {
     int retry = 1;
     if (atomic_load(&s->draining)) {
@@ -142,7 +181,7 @@ static int early_checks(gg_server *s, gg_req *r, struct MHD_Connection *c, const
         return gg_fail(&r->err, GG_ELIMIT, 429, "rate_limited", "",
                        "too many requests from this address; retry in %d s", retry);
     }
-    if (strlen(url) > s->o.max_url)
+    if (url_len > s->o.max_url)
         return gg_fail(&r->err, GG_ETOOBIG, 414, "uri_too_long", "",
                        "the URL is longer than %zu bytes", s->o.max_url);
     size_t hsum = 0;
@@ -183,7 +222,7 @@ static enum MHD_Result send_response(gg_req *r, int rc)
     if (r->close_after) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result res = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
-    r->phase = PH_DONE;
+    r->phase = r->phase == PH_RUN || r->phase == PH_WAIT ? PH_ANSWERED : PH_DONE;
     return res;
 }
 
@@ -204,9 +243,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r = req_new(s, c, url, method);
         if (!r) return MHD_NO;
         *con_cls = r;
-        atomic_fetch_add(&s->inflight, 1);
         r->phase = PH_HEADERS;
-        if (early_checks(s, r, c, url)) {
+        conn_ctx *cc = conn_of(c);
+        if (early_checks(s, r, c, cc ? cc->uri_len : strlen(url))) {
             r->phase = PH_REJECT;
             /* a refused body is never read: answer now and close */
             if (has_body(c)) {
@@ -216,7 +255,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
-    if (r->phase == PH_DONE) {
+    if (r->phase == PH_DONE || r->phase == PH_ANSWERED) {
         *upload_size = 0;
         return MHD_YES;
     }
@@ -251,6 +290,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (r->phase == PH_REJECT) return send_response(r, -1);
+    /* counted before draining is read: gg_server_stop sets draining first,
+     * then waits for inflight to reach 0, so either it waits for this
+     * request or this request sees draining and is not dispatched */
+    atomic_fetch_add(&s->inflight, 1);
+    r->phase = PH_RUN;
+    if (atomic_load(&s->draining)) {
+        r->close_after = true;
+        gg_fail(&r->err, GG_EBUSY, 503, "shutting_down", "", "the server is shutting down");
+        return send_response(r, -1);
+    }
     int rc = gg_dispatch(r);
     if (rc == GG_DEFER) {
         r->phase = PH_WAIT;
@@ -280,14 +329,23 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          (long long)us, (long long)(r->who ? r->who->user_id : 0));
         if (n > 0) gg_log_access(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     }
+    bool dispatched = r->phase == PH_RUN || r->phase == PH_WAIT || r->phase == PH_ANSWERED;
     req_free(r);
-    atomic_fetch_sub(&s->inflight, 1);
+    if (dispatched) atomic_fetch_sub(&s->inflight, 1);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode code)
 {
     gg_metrics_conn(code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+    /* on failure on_uri notes nothing and the URL limit falls back to the
+     * decoded path's length */
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = gg_calloc(1, sizeof(conn_ctx));
+    } else {
+        gg_free(*socket_ctx);
+        *socket_ctx = NULL;
+    }
 }
 
 int gg_server_start(const gg_server_opts *o, gg_server **out, gg_error *e)
@@ -316,6 +374,7 @@ int gg_server_start(const gg_server_opts *o, gg_server **out, gg_error *e)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(o->max_headers + o->max_url + 32768),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_END);
