@@ -6,6 +6,7 @@
  * write may have committed since the request was checked).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -24,12 +25,15 @@ static int reply_place(gg_req *r, int status, int64_t id)
     return 0;
 }
 
+/* rows holds up to limit + 1 places (callers ask the store for one more than
+ * the page): the extra one only tells that a next page exists. */
 static void write_list(gg_req *r, gg_place *rows, int n, int limit, bool by_path)
 {
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
-    for (int i = 0; i < n; i++) gg_api_place_json(w, &rows[i]);
-    const char *next = n == limit && n > 0 ? (by_path ? rows[n - 1].path : rows[n - 1].code) : NULL;
+    int shown = n < limit ? n : limit;
+    for (int i = 0; i < shown; i++) gg_api_place_json(w, &rows[i]);
+    const char *next = n > limit ? (by_path ? rows[limit - 1].path : rows[limit - 1].code) : NULL;
     gg_api_list_end(w, r->pool, next);
 }
 
@@ -39,29 +43,39 @@ static bool want_inactive(gg_req *r)
     return v && strcmp(v, "true") == 0;
 }
 
+static int by_code(const void *a, const void *b)
+{
+    return strcmp(((const gg_place *)a)->code, ((const gg_place *)b)->code);
+}
+
+/* The roots of the caller's scope: the districts for a global caller, else
+ * the places assigned to them — ordered by code and paged like any list. */
 int gg_h_places_roots(gg_req *r)
 {
+    int limit;
+    char after[GG_CURSOR_MAX + 1];
+    int rc = gg_req_page(r, &limit, after, sizeof after);
+    if (rc) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
+    gg_place *rows;
+    int n = 0;
     if (r->who->global_scope) {
-        int limit;
-        char after[GG_CURSOR_MAX + 1];
-        int rc = gg_req_page(r, &limit, after, sizeof after);
-        if (rc) return rc;
-        gg_place *rows;
-        int n;
-        rc = gg_place_children(c, r->pool, 0, want_inactive(r), after, limit, &rows, &n);
+        rc = gg_place_children(c, r->pool, 0, want_inactive(r), after, limit + 1, &rows, &n);
         if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot list places");
         write_list(r, rows, n, limit, false);
         return 0;
     }
-    gg_jw *w = gg_req_json(r, 200);
-    gg_api_list_begin(w);
+    rows = gg_pcalloc(r->pool, sizeof *rows * (size_t)(r->who->nplaces + 1));
+    if (!rows) return GG_ENOMEM;
     for (int i = 0; i < r->who->nplaces; i++) {
-        gg_place p;
-        if (gg_place_get(c, r->pool, r->who->place_ids[i], &p) == 0) gg_api_place_json(w, &p);
+        gg_place *p = &rows[n];
+        if (gg_place_get(c, r->pool, r->who->place_ids[i], p) == 0 &&
+            (p->active || want_inactive(r)) && strcmp(p->code, after) > 0)
+            n++;
     }
-    gg_api_list_end(w, r->pool, NULL);
+    qsort(rows, (size_t)n, sizeof *rows, by_code);
+    write_list(r, rows, n, limit, false);
     return 0;
 }
 
@@ -82,7 +96,7 @@ int gg_h_place_children(gg_req *r)
     if (!c) return GG_EBUSY;
     gg_place *rows;
     int n;
-    rc = gg_place_children(c, r->pool, p->id, want_inactive(r), after, limit, &rows, &n);
+    rc = gg_place_children(c, r->pool, p->id, want_inactive(r), after, limit + 1, &rows, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot list places");
     write_list(r, rows, n, limit, false);
     return 0;
@@ -102,7 +116,7 @@ int gg_h_place_subtree(gg_req *r)
     if (!c) return GG_EBUSY;
     gg_place *rows;
     int n;
-    rc = gg_place_subtree(c, r->pool, p->path, kind, want_inactive(r), after, limit, &rows, &n);
+    rc = gg_place_subtree(c, r->pool, p->path, kind, want_inactive(r), after, limit + 1, &rows, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot list places");
     write_list(r, rows, n, limit, true);
     return 0;

@@ -47,6 +47,17 @@ class Smoke(unittest.TestCase):
         self.assertTrue(all(c["region"] == "630105" and c["code"].startswith("630105")
                             for c in comms["items"]))
 
+    def test_scoped_roots_are_paged(self):
+        s = self.srv.login("street1")
+        st, body = s.get("/api/v1/places?limit=1")
+        self.assertEqual(st, 200, body)
+        self.assertEqual(len(body["items"]), 1)
+        self.assertEqual(body["items"][0]["kind"], "street")
+        self.assertIsNone(body["next_cursor"])
+        st, body = s.get("/api/v1/places?limit=0")
+        self.assertEqual(st, 400)
+        self.assertEqual(error_of(body)["field"], "limit")
+
     def test_unknown_route_is_json_404(self):
         st, body = self.srv.anon().get("/api/v1/nothing-here")
         self.assertEqual(st, 404)
