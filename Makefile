@@ -14,7 +14,7 @@ endif
 SANITIZE ?=
 
 BUILD := build$(if $(SANITIZE),-san)
-PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
         -Wno-unused-parameter $(WERROR)

@@ -24,7 +24,22 @@ static const struct {
     {"migrate", gg_cmd_migrate, "migrate [--db PATH]", "Apply pending schema migrations."},
     {"version", gg_cmd_version, "version [--db PATH]",
      "Print the program version and schema versions (of the binary and, with --db, the database)."},
-    {"routes", gg_cmd_routes, "routes", "Print the route table (method, path, roles, scope rule)."},
+    {"routes", gg_cmd_routes, "routes",
+     "Print the route table (method, path, roles, scope rule, flags)."},
+    {"scheduler-run", gg_cmd_scheduler_run, "scheduler-run [--db PATH] [--now ISO8601]",
+     "Run one pass of the scheduler (mark overdue cases and urge them) as of now or --now.\n"
+     "  Safe while a server runs on the same database."},
+    {"webhook", gg_cmd_webhook,
+     "webhook {add URL [--secret S] [--events PATTERN] | list | disable ID} [--db PATH]",
+     "Manage the webhooks that receive case notifications (one POST per case step).\n"
+     "  add      register URL (http:// or https://); --events is a pattern over event\n"
+     "           names, default 'case.*' (e.g. 'case.close'); without --secret a random\n"
+     "           secret is made and printed once. Each POST carries X-Gridgov-Event,\n"
+     "           X-Gridgov-Delivery (an id to deduplicate on) and X-Gridgov-Signature\n"
+     "           (sha256= HMAC-SHA256 of the body keyed by the secret).\n"
+     "  list     print id, state, pattern, pending/delivered/dead counts, URL.\n"
+     "  disable  stop delivering to webhook ID (its pending notifications wait).\n"
+     "  Safe while a server runs on the same database."},
 };
 
 static void usage(FILE *f)
@@ -37,7 +52,11 @@ static void usage(FILE *f)
                "  GG_MAX_BODY (bytes), GG_ACCESS_LOG (0 = off), GG_ADMIN_PASSWORD,\n"
                "  GG_LOGIN_PER_MIN (sign-ins per address per minute), GG_SESSION_IDLE and\n"
                "  GG_SESSION_MAX (seconds), GG_IDLE_TIMEOUT and GG_BODY_TIMEOUT (seconds),\n"
-               "  GG_MAX_CONNS (open connections before 429).\n"
+               "  GG_MAX_CONNS (open connections before 429), GG_SCHEDULER_INTERVAL (seconds),\n"
+               "  GG_WEBHOOK_INTERVAL (seconds between deliveries, default 2),\n"
+               "  GG_WEBHOOK_RETRY_BASE_MS (first retry delay, default 5000, doubling to 1 h),\n"
+               "  GG_WEBHOOK_MAX_ATTEMPTS (before a notification is kept as dead, default 20),\n"
+               "  GG_FILES_DIR (photos; default: files/ beside the database).\n"
                "Run 'gridgov COMMAND --help' for one command.\n");
 }
 
@@ -53,6 +72,12 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], cmds[i].name) != 0) continue;
         gg_cli_opts o;
         if (gg_cli_parse(argc, argv, 2, &o)) return 2;
+        int max_args = cmds[i].fn == gg_cmd_webhook ? 2 : 0; /* positional arguments */
+        if (o.nargs > max_args) {
+            fprintf(stderr, "gridgov %s: unexpected argument '%s' (see --help)\n", argv[1],
+                    o.args[max_args]);
+            return 2;
+        }
         if (o.help) {
             printf("Usage: gridgov %s\n\n  %s\n", cmds[i].usage, cmds[i].help);
             return 0;

@@ -20,10 +20,13 @@ int gg_scope_place_param(gg_req *r);   /* place :id inside scope; loads it into 
 int gg_scope_place_body(gg_req *r);    /* body "parent_id" inside scope (absent: global only) */
 int gg_scope_place_move(gg_req *r);    /* place :id and body "parent_id" both inside scope */
 int gg_scope_unit_param(gg_req *r);    /* unit :id's place inside scope */
-int gg_scope_unit_body(gg_req *r);     /* body "place_id" inside scope */
+int gg_scope_place_id_body(gg_req *r); /* body "place_id" inside scope; loads the place */
 int gg_scope_account_param(gg_req *r); /* account :id wholly inside scope */
 int gg_scope_account_body(gg_req *r);  /* body "place_ids" wholly inside scope */
 int gg_scope_account_update(gg_req *r);/* both of the above */
+int gg_scope_case_param(gg_req *r);    /* case :id visible to the caller; loads it into r->obj */
+int gg_scope_place_query(gg_req *r);
+int gg_scope_global(gg_req *r);        /* settings for the whole city: global scope only */   /* query "place_id" inside scope (metrics) */
 
 /* writers shared by resources */
 void gg_api_place_json(gg_jw *w, const gg_place *p);
@@ -33,6 +36,21 @@ void gg_api_unit_json(gg_jw *w, const gg_unit *u);
 void gg_api_list_begin(gg_jw *w);
 void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
+
+/* cases (api/cases.c) */
+struct gg_case;
+struct gg_case_actor;
+struct gg_case_step;
+struct gg_case_input;
+struct gg_cal;
+int gg_api_case_actor(gg_conn *c, gg_pool *p, const gg_principal *who, const struct gg_case *k,
+                      struct gg_case_actor *a);
+void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const struct gg_case *k,
+                      const gg_principal *who);
+int gg_api_reply_case(gg_req *r, int status, int64_t id);
+void gg_api_flow_rec(const struct gg_case *k, const struct gg_case_step *st,
+                     const struct gg_case_input *in, int64_t actor, const struct gg_cal *cal,
+                     gg_case_flow_rec *f);
 
 /* handlers */
 int gg_h_healthz(gg_req *r);
@@ -65,5 +83,19 @@ int gg_h_account_reset_password(gg_req *r);
 int gg_h_apikeys_list(gg_req *r);
 int gg_h_apikey_create(gg_req *r);
 int gg_h_apikey_revoke(gg_req *r);
+int gg_h_case_open(gg_req *r);
+int gg_h_case_get(gg_req *r);
+int gg_h_case_flow(gg_req *r);
+int gg_h_case_act(gg_req *r);
+int gg_h_cases_list(gg_req *r);
+int gg_h_categories_list(gg_req *r);
+int gg_h_category_create(gg_req *r);
+int gg_h_dispatch_rule_set(gg_req *r);
+int gg_h_calendar_get(gg_req *r);
+int gg_h_calendar_set(gg_req *r);
+int gg_h_case_metrics(gg_req *r);
+int gg_h_attachment_upload(gg_req *r);
+int gg_h_attachments_list(gg_req *r);
+int gg_h_attachment_get(gg_req *r);
 
 #endif

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/str.h"
 #include "domain/authz.h"
+#include "domain/workflow.h"
 #include "json/jr.h"
 
 static int out_of_scope(gg_req *r)
@@ -117,7 +119,9 @@ int gg_scope_unit_param(gg_req *r)
     return 0;
 }
 
-int gg_scope_unit_body(gg_req *r)
+/* The body's "place_id" (a unit's place, a case's place, a dispatch rule's
+ * place) lies inside the caller's scope; loads the place into r->obj. */
+int gg_scope_place_id_body(gg_req *r)
 {
     int rc;
     int64_t pid = body_id(r, "place_id", &rc);
@@ -196,4 +200,64 @@ int gg_scope_account_update(gg_req *r)
     rc = gg_scope_account_body(r);
     r->obj = acc;
     return rc;
+}
+
+/* A case is visible to staff whose scope covers its place; to a department
+ * handler whose unit holds it, dispatched it or was summoned to it; to a
+ * member or resident who reported or holds it; and, so they can "+1" it, to
+ * residents and members around an open case. */
+int gg_scope_case_param(gg_req *r)
+{
+    int64_t id;
+    if (gg_req_param_id(r, "id", &id)) return GG_ENOTFOUND;
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_case *k = gg_pcalloc(r->pool, sizeof *k);
+    if (!k) return GG_ENOMEM;
+    int rc = gg_case_get(c, r->pool, id, k);
+    if (rc == GG_ENOTFOUND) return gg_fail(&r->err, rc, 404, "not_found", "id", "no such case");
+    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the case");
+    const gg_principal *p = r->who;
+    bool in_scope = gg_scope_covers(p, k->place_path), ok = false;
+    bool mine = k->reporter_id == p->user_id || (k->owner_user_id && k->owner_user_id == p->user_id);
+    switch (p->role) {
+    case GG_ROLE_ADMIN:
+    case GG_ROLE_COMMAND:
+    case GG_ROLE_COMMUNITY:
+    case GG_ROLE_GRIDWORKER: ok = in_scope; break;
+    case GG_ROLE_DEPARTMENT: {
+        bool summoned = false;
+        int unrated = 0;
+        if (k->kind == GG_WF_KIND_WHISTLE) gg_case_unit_status(c, k->id, p->unit_id, &summoned, &unrated);
+        ok = in_scope || summoned || (p->unit_id && (k->owner_unit_id == p->unit_id ||
+                                                      k->dispatcher_unit_id == p->unit_id));
+        break;
+    }
+    case GG_ROLE_MEMBER:
+    case GG_ROLE_RESIDENT: ok = mine || (in_scope && !k->closed_at); break;
+    default: break;
+    }
+    if (!ok) return out_of_scope(r);
+    r->obj = k;
+    return 0;
+}
+
+int gg_scope_place_query(gg_req *r)
+{
+    const char *v = gg_req_query(r, "place_id");
+    int64_t id;
+    if (!v || gg_parse_i64(v, strlen(v), 1, INT64_MAX / 2, &id) || v[0] == '0')
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "place_id",
+                       "place_id names the place whose subtree is counted");
+    gg_place *p;
+    int rc = place_in_scope(r, id, "place_id", &p);
+    if (!rc) r->obj = p;
+    return rc;
+}
+
+int gg_scope_global(gg_req *r)
+{
+    if (r->who && r->who->global_scope) return 0;
+    return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
+                   "only an administrator of the whole city changes this");
 }

@@ -12,6 +12,11 @@ typedef struct gg_cli_opts {
     int threads;
     const char *admin_user;
     const char *admin_password;
+    const char *now;
+    const char *secret;         /* webhook add */
+    const char *events;         /* webhook add */
+    const char *args[4];        /* positional arguments (sub-commands that take them) */
+    int nargs;
     bool help;
 } gg_cli_opts;
 
@@ -26,6 +31,14 @@ int gg_cmd_demo_logins(const gg_cli_opts *o);
 int gg_cmd_migrate(const gg_cli_opts *o);
 int gg_cmd_version(const gg_cli_opts *o);
 int gg_cmd_routes(const gg_cli_opts *o);
+int gg_cmd_scheduler_run(const gg_cli_opts *o);
+int gg_cmd_webhook(const gg_cli_opts *o);
+
+/* The demo city's cases (cli/demo_cases.c), inside the demo's write. */
+struct gg_conn;
+struct gg_pool;
+struct gg_error;
+int gg_demo_cases(struct gg_conn *w, struct gg_pool *pool, int *ncases, struct gg_error *e);
 
 #define GG_DEMO_PASSWORD "gridgov-demo-2026"
 

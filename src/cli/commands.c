@@ -9,14 +9,19 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/calendar.h"
+#include "api/scheduler.h"
 #include "cli/cli.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "core/timeutil.h"
 #include "core/version.h"
 #include "domain/account.h"
 #include "domain/authz.h"
 #include "http/server.h"
+#include "notify/webhook.h"
+#include "store/files.h"
 #include "store/store.h"
 
 static const char *env_or(const char *name, const char *dflt)
@@ -41,6 +46,14 @@ int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o)
             o->help = true;
             continue;
         }
+        if (a[0] != '-') { /* positional: the sub-command decides what it takes */
+            if (o->nargs >= (int)GG_ARRAY_LEN(o->args)) {
+                fprintf(stderr, "gridgov: too many arguments (see --help)\n");
+                return 2;
+            }
+            o->args[o->nargs++] = a;
+            continue;
+        }
         if (!val) {
             fprintf(stderr, "gridgov: %s needs a value (see --help)\n", a);
             return 2;
@@ -49,6 +62,9 @@ int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o)
         else if (strcmp(a, "--listen") == 0) o->listen = val;
         else if (strcmp(a, "--admin-user") == 0) o->admin_user = val;
         else if (strcmp(a, "--admin-password") == 0) o->admin_password = val;
+        else if (strcmp(a, "--now") == 0) o->now = val;
+        else if (strcmp(a, "--secret") == 0) o->secret = val;
+        else if (strcmp(a, "--events") == 0) o->events = val;
         else if (strcmp(a, "--threads") == 0) {
             if (gg_parse_i64(val, strlen(val), 1, 256, &v)) {
                 fprintf(stderr, "gridgov: --threads takes a number from 1 to 256\n");
@@ -125,6 +141,12 @@ int gg_cmd_serve(const gg_cli_opts *o)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     if (open_store(o->db, true, &store)) return 1;
+    /* photos live beside the database unless GG_FILES_DIR says otherwise */
+    char files[512];
+    const char *slash = strrchr(o->db, '/');
+    if (slash) snprintf(files, sizeof files, "%.*s/files", (int)(slash - o->db), o->db);
+    else snprintf(files, sizeof files, "files");
+    gg_files_set_dir(env_or("GG_FILES_DIR", files));
     gg_server_opts so;
     gg_server_opts_default(&so);
     so.addr = addr;
@@ -143,8 +165,27 @@ int gg_cmd_serve(const gg_cli_opts *o)
     so.idle_timeout_s = (int)env_num("GG_IDLE_TIMEOUT", so.idle_timeout_s);
     so.body_timeout_s = (int)env_num("GG_BODY_TIMEOUT", so.body_timeout_s);
     so.max_conns = (int)env_num("GG_MAX_CONNS", so.max_conns);
+    gg_conn *rc0 = gg_store_reader(store);
+    if (!rc0 || gg_calendar_load(rc0, &e)) {
+        fprintf(stderr, "gridgov: cannot load the working calendar: %s\n", e.message);
+        goto out;
+    }
     if (gg_server_start(&so, &srv, &e)) {
         fprintf(stderr, "gridgov: %s\n", e.message);
+        goto out;
+    }
+    if (gg_scheduler_start(store, (int)env_num("GG_SCHEDULER_INTERVAL", 30), &e)) {
+        fprintf(stderr, "gridgov: %s\n", e.message);
+        gg_server_stop(srv, 1);
+        goto out;
+    }
+    gg_webhook_opts wo = {.interval_s = (int)env_num("GG_WEBHOOK_INTERVAL", 2),
+                          .retry_base_ms = (int64_t)env_num("GG_WEBHOOK_RETRY_BASE_MS", 5000),
+                          .max_attempts = (int)env_num("GG_WEBHOOK_MAX_ATTEMPTS", 20)};
+    if (gg_webhook_start(store, &wo, &e)) {
+        fprintf(stderr, "gridgov: %s\n", e.message);
+        gg_scheduler_stop();
+        gg_server_stop(srv, 1);
         goto out;
     }
     gg_info("gridgov %s serving http://%s:%d (db %s, schema %d)", GG_VERSION, addr,
@@ -153,6 +194,8 @@ int gg_cmd_serve(const gg_cli_opts *o)
     sigwait(&set, &sig);
     gg_info("received %s: draining requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     gg_server_stop(srv, 15);
+    gg_scheduler_stop();
+    gg_webhook_stop(); /* records the outcomes of its last pass through the writer */
     rc = 0;
 out:
     gg_store_close(store); /* finishes every queued write, then closes */
@@ -278,5 +321,26 @@ int gg_cmd_routes(const gg_cli_opts *o)
                                                                                   : "-";
         printf("%s\t%s\t%s\t%s\t%s\n", rt->method, rt->pattern, roles, rt->scope_rule, flags);
     }
+    return 0;
+}
+
+int gg_cmd_scheduler_run(const gg_cli_opts *o)
+{
+    int64_t now = gg_now_us();
+    if (o->now && gg_time_parse(o->now, strlen(o->now), gg_display_offset_min(), &now)) {
+        fprintf(stderr, "gridgov: --now wants an ISO 8601 time, e.g. 2026-12-01T09:00:00+08:00\n");
+        return 2;
+    }
+    gg_store *s = NULL;
+    gg_error e = {0};
+    if (open_store(o->db, false, &s)) return 1;
+    gg_conn *c = gg_store_reader(s);
+    int n = c && gg_calendar_load(c, &e) == 0 ? gg_scheduler_run_once(s, now, &e) : -1;
+    gg_store_close(s);
+    if (n < 0) {
+        fprintf(stderr, "gridgov: %s\n", e.message);
+        return 1;
+    }
+    printf("%d cases became overdue\n", n);
     return 0;
 }

@@ -40,10 +40,41 @@ static const struct {
     {"公安城北分局", "department", "dept5"},     {"城北物业服务有限公司", "property", "property1"},
 };
 
+/* Categories with their time limits (GB/T 30428 city-management classes,
+ * hotline request types, whistle types, service menu, dispute types), and
+ * the department the dispatch catalogue names for each (index into units[],
+ * -1: none). */
+static const struct {
+    const char *kind, *code, *name;
+    int amount;
+    const char *unit;
+    int stage;
+    const char *stage_unit;
+    int dept;
+} categories[] = {
+    {"event", "city_appearance", "市容环境", 3, "work_days", 1, "work_days", 0},
+    {"event", "street_order", "街面秩序", 2, "work_days", 4, "work_hours", 0},
+    {"event", "advertising", "宣传广告", 3, "work_days", 1, "work_days", 0},
+    {"event", "construction", "施工管理", 5, "work_days", 2, "work_days", 1},
+    {"event", "emergency", "突发事件", 4, "natural_hours", 1, "natural_hours", 4},
+    {"hotline", "consult", "咨询", 1, "work_days", 4, "work_hours", -1},
+    {"hotline", "help", "求助", 5, "work_days", 2, "work_days", 2},
+    {"hotline", "complaint", "投诉", 5, "work_days", 1, "work_days", 3},
+    {"hotline", "report", "举报", 10, "work_days", 2, "work_days", 3},
+    {"hotline", "suggestion", "建议", 15, "work_days", 3, "work_days", 2},
+    {"whistle", "whistle", "吹哨报到", 5, "work_days", 1, "natural_hours", -1},
+    {"service", "home_service", "上门服务", 3, "work_days", 1, "work_days", -1},
+    {"service", "elder_care", "助老服务", 2, "work_days", 1, "work_days", -1},
+    {"dispute", "neighbour", "邻里纠纷", 15, "work_days", 5, "work_days", -1},
+    {"dispute", "property", "物业纠纷", 15, "work_days", 5, "work_days", 5},
+    {"dispute", "family", "婚姻家庭纠纷", 15, "work_days", 5, "work_days", -1},
+    {"dispute", "labour", "劳动纠纷", 30, "work_days", 10, "work_days", 3},
+};
+
 typedef struct demo_ctx {
     gg_pool *pool;
     const char *hash;
-    int places, accounts;
+    int places, accounts, cases;
 } demo_ctx;
 
 static int add_place(demo_ctx *d, gg_conn *w, gg_place *parent, int kind, const char *subtype,
@@ -120,14 +151,26 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
     if ((rc = add_account(d, w, "admin", "系统管理员", GG_ROLE_ADMIN, 0, 0, true, e))) return rc;
     if ((rc = add_account(d, w, "command", "区指挥中心", GG_ROLE_COMMAND, district.id, 0, false, e)))
         return rc;
+    int64_t unit_ids[GG_ARRAY_LEN(units)];
     for (size_t u = 0; u < GG_ARRAY_LEN(units); u++) {
         gg_unit un = {.name = units[u].name, .kind = units[u].kind, .place_id = district.id};
         if ((rc = gg_unit_insert(w, &un, e))) return rc;
+        unit_ids[u] = un.id;
         char disp[96];
         snprintf(disp, sizeof disp, "%s处置员", units[u].name);
         if ((rc = add_account(d, w, units[u].user, disp, GG_ROLE_DEPARTMENT, 0, un.id, false, e)))
             return rc;
     }
+    for (size_t i = 0; i < GG_ARRAY_LEN(categories) && !rc; i++) {
+        gg_category cat = {.kind = categories[i].kind, .code = categories[i].code,
+                           .name = categories[i].name, .limit_amount = categories[i].amount,
+                           .limit_unit = categories[i].unit, .stage_amount = categories[i].stage,
+                           .stage_unit = categories[i].stage_unit};
+        rc = gg_category_insert(w, &cat, e);
+        if (!rc && categories[i].dept >= 0)
+            rc = gg_dispatch_rule_set(w, cat.id, district.id, unit_ids[categories[i].dept], e);
+    }
+    if (rc) return rc;
     int ci = 0;
     for (size_t s = 0; s < GG_ARRAY_LEN(streets); s++) {
         gg_place st;
@@ -151,7 +194,7 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
         }
         if (rc) return rc;
     }
-    return 0;
+    return gg_demo_cases(w, d->pool, &d->cases, e);
 }
 
 int gg_cmd_demo(const gg_cli_opts *o)
@@ -175,7 +218,8 @@ int gg_cmd_demo(const gg_cli_opts *o)
     int rc = d.pool ? gg_pw_hash(GG_DEMO_PASSWORD, hash) : GG_ENOMEM;
     if (!rc) rc = gg_store_write_sync(s, demo_fn, &d, &e);
     if (rc) fprintf(stderr, "gridgov: demo failed: %s\n", e.message);
-    else printf("demo city written to %s: %d places, %d accounts\n", o->db, d.places, d.accounts);
+    else printf("demo city written to %s: %d places, %d accounts, %d cases\n", o->db, d.places,
+                d.accounts, d.cases);
     gg_pool_free(d.pool);
     gg_store_close(s);
     return rc ? 1 : 0;

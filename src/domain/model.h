@@ -72,4 +72,41 @@ typedef struct gg_principal {
     int64_t *place_ids;
 } gg_principal;
 
+/* A case of any kind (see domain/workflow.h); clocks as in domain/calendar.h. */
+typedef struct gg_case_clock {
+    int64_t started, run_from, accumulated, paused_since, limit, extension;
+    bool natural;
+} gg_case_clock;
+
+typedef struct gg_case {
+    int64_t id;
+    int kind;                 /* enum gg_wf_kind */
+    const char *subtype;
+    int state;                /* enum gg_wf_state */
+    int64_t category_id;
+    int64_t place_id;
+    const char *place_path;
+    const char *title, *description, *address;
+    bool has_location;
+    double lat, lon;
+    const char *urgency;
+    const char *source;
+    int64_t reporter_id;
+    int64_t owner_place_id, owner_unit_id, owner_user_id;
+    int64_t dispatcher_place_id, dispatcher_unit_id;
+    gg_case_clock overall, stage_clock;
+    int stage;                /* enum gg_wf_stage */
+    int64_t due_at, stage_due_at;
+    bool overdue;
+    bool extension_pending;
+    int64_t extension_amount;
+    int64_t urge_count, support_count, return_count, rework_count;
+    bool supervised;
+    int rating;
+    int64_t responded_at, dispatched_at, closed_at;
+    int64_t close_count;      /* closings so far; metrics count the first */
+    int64_t version, created_at, updated_at;
+    const char *region;
+} gg_case;
+
 #endif

@@ -32,6 +32,7 @@ struct gg_route {
     gg_scope_fn scope;
     const char *scope_rule;  /* words for the docs: "place :id", "parent_id in body", … */
     int flags;
+    size_t max_body;         /* 0: the server's limit for JSON bodies */
 };
 
 /* Match method and path; fills r->params. Returns the route or NULL; when

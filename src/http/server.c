@@ -189,12 +189,17 @@ static int early_checks(gg_server *s, gg_req *r, struct MHD_Connection *c, size_
     if (hsum > s->o.max_headers)
         return gg_fail(&r->err, GG_ETOOBIG, 431, "headers_too_large", "",
                        "the request headers exceed %zu bytes", s->o.max_headers);
+    /* a route may take larger bodies (uploads); its limit applies from here */
+    bool mm;
+    const gg_route *rt = gg_router_match(s->o.routes, s->o.nroutes, r, &mm);
+    if (rt && rt->max_body) r->body.max = rt->max_body;
+    r->nparams = 0;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     int64_t len = 0;
-    if (cl && gg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &len) == 0 && (size_t)len > s->o.max_body) {
+    if (cl && gg_parse_i64(cl, strlen(cl), 0, INT64_MAX, &len) == 0 && (size_t)len > r->body.max) {
         r->close_after = true;
         return gg_fail(&r->err, GG_ETOOBIG, 413, "body_too_large", "",
-                       "the request body exceeds %zu bytes", s->o.max_body);
+                       "the request body exceeds %zu bytes", r->body.max);
     }
     return 0;
 }
@@ -281,7 +286,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_YES;
         } else {
             gg_fail(&r->err, GG_ETOOBIG, 413, "body_too_large", "",
-                    "the request body exceeds %zu bytes", s->o.max_body);
+                    "the request body exceeds %zu bytes", r->body.max);
         }
         r->phase = PH_REJECT;
         r->close_after = true;

@@ -160,8 +160,140 @@ int gg_apikey_lookup(gg_conn *c, const unsigned char hash[32], gg_apikey_rec *ou
 int gg_apikey_list(gg_conn *c, gg_pool *p, int64_t user_id, gg_apikey_rec **rows, int *n);
 int gg_apikey_revoke(gg_conn *w, int64_t id, int64_t now, gg_error *e);
 
+/* ---- cases (see domain/case.h; the engine decides, these persist) ---- */
+typedef struct gg_category {
+    int64_t id;
+    const char *kind, *code, *name;
+    int64_t limit_amount;
+    const char *limit_unit;
+    int64_t stage_amount;
+    const char *stage_unit;
+    bool active;
+} gg_category;
+int gg_category_get(gg_conn *c, gg_pool *p, int64_t id, gg_category *out);
+int gg_category_list(gg_conn *c, gg_pool *p, const char *kind, gg_category **rows, int *n);
+int gg_category_insert(gg_conn *w, gg_category *cat, gg_error *e);
+/* The unit the dispatch catalogue names for category under place_path (nearest rule up the tree). */
+int64_t gg_dispatch_suggest(gg_conn *c, int64_t category_id, const char *place_path);
+int gg_dispatch_rule_set(gg_conn *w, int64_t category_id, int64_t place_id, int64_t unit_id,
+                         gg_error *e);
+/* Special days of the working calendar: kind 'off' or 'work'. */
+typedef struct gg_calendar_day { char day[11]; char kind[5]; } gg_calendar_day;
+int gg_calendar_days(gg_conn *c, gg_pool *p, gg_calendar_day **rows, int *n);
+int gg_calendar_day_set(gg_conn *w, const char *day, const char *kind, gg_error *e); /* kind NULL: remove */
+
+/* What a step writes besides the case row (see gg_case_step). */
+typedef struct gg_case_flow_rec {
+    int64_t id, case_id, at, actor_id;
+    const char *action, *from_state, *to_state, *note;
+    int64_t target_unit_id, target_user_id, target_place_id;
+    int rating;
+    unsigned flags;
+    int32_t rollup_day;          /* local day of the counters */
+    int64_t due_at;              /* the case's overall deadline after the step */
+    const void *delta;           /* const gg_rollup_delta * (NULL: none) */
+} gg_case_flow_rec;
+
+int gg_case_get(gg_conn *c, gg_pool *p, int64_t id, gg_case *out);
+/* Insert a new case (sets c->id) with its first flow entry and counters. */
+int gg_case_insert(gg_conn *w, gg_case *c, gg_case_flow_rec *f, gg_error *e);
+/* Write c if its stored version is still expect_version (else 409
+ * stale_version: someone acted first), then the flow entry and counters. */
+int gg_case_update(gg_conn *w, gg_case *c, int64_t expect_version, gg_case_flow_rec *f,
+                   gg_error *e);
+int gg_case_flow_list(gg_conn *c, gg_pool *p, int64_t case_id, gg_case_flow_rec **rows, int *n);
+/* Whistle departments. */
+int gg_case_unit_add(gg_conn *w, int64_t case_id, int64_t unit_id, int64_t at, gg_error *e);
+int gg_case_unit_report(gg_conn *w, int64_t case_id, int64_t unit_id, int64_t at, gg_error *e);
+int gg_case_unit_rate(gg_conn *w, int64_t case_id, int64_t unit_id, int rating, gg_error *e);
+int gg_case_unit_remove(gg_conn *w, int64_t case_id, int64_t unit_id, gg_error *e);
+typedef struct gg_case_unit_rec {
+    int64_t unit_id, summoned_at, reported_at;
+    int rating;
+} gg_case_unit_rec;
+/* The units summoned to a whistle (at most cap); returns how many or < 0. */
+int gg_case_units(gg_conn *c, int64_t case_id, gg_case_unit_rec *out, int cap);
+int gg_case_unit_status(gg_conn *c, int64_t case_id, int64_t unit_id, bool *summoned,
+                        int *unrated);
+int gg_case_support_add(gg_conn *w, int64_t case_id, int64_t account_id, int64_t at, gg_error *e);
+
+typedef struct gg_case_filter {
+    const char *root_path;       /* place subtree (required: the caller's scope) */
+    const char *const *scope_paths; /* additionally within one of these (NULL: any) */
+    int nscope;
+    int kind;                    /* 0: any */
+    int state;                   /* 0: any */
+    int64_t category_id;
+    bool open_only, overdue_only, due_soon;
+    int64_t due_before;          /* due_soon: due_at < this */
+    int64_t from_us, to_us;      /* created_at range, 0: open */
+    int64_t reporter_id, owner_unit_id, owner_user_id;
+    const char *q;               /* full text: trigram FTS for >= 3 characters, LIKE below */
+    int64_t after_id;            /* cursor: id < after_id (newest first) */
+    int limit;
+} gg_case_filter;
+int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows, int *n);
+/* Open cases whose deadline passed and are not yet marked, oldest deadline first. */
+int gg_case_overdue_candidates(gg_conn *c, gg_pool *p, int64_t now, int limit, gg_case **rows,
+                               int *n);
+
+typedef struct gg_rollup_sum {
+    int64_t reported, responded, dispatched, signed_24h, due, closed, closed_on_time, closed_7d,
+        returned, reworked, rated, satisfied;
+} gg_rollup_sum;
+/* Sum the rollups of the subtree at root_path for local days [from_day, to_day]. */
+int gg_rollup_sum_get(gg_conn *c, const char *root_path, int32_t from_day, int32_t to_day,
+                      const char *kind, int64_t category_id, gg_rollup_sum *out);
+
+/* ---- case attachments (photos; the bytes live in store/files.h) ---- */
+typedef struct gg_attachment_rec {
+    int64_t id, case_id, uploaded_by, at, size;
+    const char *sha256, *mime, *phase, *name;
+} gg_attachment_rec;
+/* Record the file (once) and link it to the case. Sets a->id. */
+int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, gg_error *e);
+int gg_attachment_get(gg_conn *c, gg_pool *p, int64_t case_id, int64_t id, gg_attachment_rec *out);
+int gg_attachment_list(gg_conn *c, gg_pool *p, int64_t case_id, gg_attachment_rec **rows, int *n);
+int64_t gg_attachment_count(gg_conn *c, int64_t case_id);
+
 /* ---- audit ---- */
 int gg_audit(gg_conn *w, int64_t user_id, const char *action, const char *object_type,
              int64_t object_id, const char *ip, const char *detail);
+
+/* ---- webhooks and the outbox (delivery: notify/webhook.h) ---- */
+typedef struct gg_webhook {
+    int64_t id;
+    const char *url, *secret;
+    const char *events;          /* GLOB pattern over event names, e.g. 'case.*' */
+    bool active;
+    int64_t created_at;
+    int64_t pending, delivered, dead; /* outbox rows (gg_webhook_list only) */
+} gg_webhook;
+int gg_webhook_insert(gg_conn *w, gg_webhook *h, gg_error *e); /* sets id, created_at */
+int gg_webhook_list(gg_conn *c, gg_pool *p, gg_webhook **rows, int *n); /* by id, at most 1000 */
+int gg_webhook_set_active(gg_conn *w, int64_t id, bool active, gg_error *e); /* 404 if none */
+
+/* Queue the notification of one case step ("case.<action>") for every
+ * active webhook whose pattern matches, in the step's own transaction: the
+ * rows exist exactly when the step does. Called by the case writes. */
+int gg_outbox_case_step(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f, gg_error *e);
+
+typedef struct gg_outbox_item {
+    int64_t id, case_id, webhook_id;
+    const char *event, *payload;
+    const char *url, *secret;    /* of its webhook */
+    int attempts;                /* failed attempts so far */
+} gg_outbox_item;
+/* Pending rows of active webhooks due at now, up to limit, taken in turn
+ * from each webhook (so one backlog does not crowd out the others), in id
+ * order within a webhook. A row is left out while an earlier pending row
+ * of the same webhook and case waits for a later retry, so each case's
+ * notifications go out in order (a row that went 'dead' no longer holds
+ * the queue). */
+int gg_outbox_due(gg_conn *c, gg_pool *p, int64_t now, int limit, gg_outbox_item **rows, int *n);
+int gg_outbox_delivered(gg_conn *w, int64_t id, int64_t now, gg_error *e);
+/* Record a failed attempt: attempts + 1 and the error; the row is tried
+ * again at next_at, or with next_at == 0 it becomes 'dead'. */
+int gg_outbox_failed(gg_conn *w, int64_t id, int64_t next_at, const char *error, gg_error *e);
 
 #endif

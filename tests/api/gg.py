@@ -7,6 +7,7 @@ HTTP/1.1 to it with keep-alive (http.client), sessions and CSRF handled.
     st, body = s.get("/api/v1/places")
     srv.stop()                     # SIGTERM, waits, returns the exit code
 """
+import atexit
 import http.client
 import json
 import os
@@ -39,6 +40,7 @@ def demo_db(dirpath):
         p = os.path.join(d, "demo.db")
         subprocess.run([BIN, "demo", "--db", p], check=True, capture_output=True)
         _demo_cache["path"] = p
+        atexit.register(shutil.rmtree, d, True)   # the cached demo goes with the test run
     dst = os.path.join(dirpath, "gridgov.db")
     shutil.copy(_demo_cache["path"], dst)
     return dst

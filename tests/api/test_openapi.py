@@ -1,6 +1,8 @@
 """docs/openapi.json against the code: every route of the router is documented
 and nothing else is, roles and scope rules agree with `gridgov routes`, every
-error response has the Error shape, and live responses of the demo server
+error response has the Error shape (or ErrorWithAllowedActions, the case
+workflow's refusals: Error plus the actions allowed now), the case engine's
+enums are the workflow tables' names, and live responses of the demo server
 validate against the documented schemas (a small validator for the subset of
 JSON Schema the document uses for responses)."""
 import json
@@ -8,11 +10,13 @@ import os
 import re
 import subprocess
 import unittest
+from urllib.parse import quote
 
 from gg import BIN, Server
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 DOC_PATH = os.path.join(ROOT, "docs", "openapi.json")
+WORKFLOW_TABLES = os.path.join(ROOT, "src", "domain", "workflow_tables.c")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ROLES = ("admin", "command", "community", "gridworker", "department", "member", "resident")
 
@@ -39,6 +43,25 @@ def router_routes():
         unknown = [w for w in words if w not in ROLES + ("public", "loopback")]
         assert not unknown, f"{key}: unknown words in the roles column: {unknown}"
     return routes
+
+
+def workflow_names():
+    """The API names of kinds, states, actions and stages, read from the name
+    tables of src/domain/workflow_tables.c (the engine's own source of them)."""
+    with open(WORKFLOW_TABLES, encoding="utf-8") as f:
+        text = f.read()
+
+    def table(start, pattern):
+        i = text.index(start)
+        return re.findall(pattern, text[i:text.index("};", i)])
+
+    return {
+        "kind": table("kind_names[", r'\[GG_WF_KIND_\w+\] = \{"(\w+)"'),
+        "state": table("state_names[", r'\[GG_WF_S_\w+\] = "(\w+)"'),
+        "action": table("action_names[", r'\[GG_WF_A_\w+\] = \{"(\w+)"'),
+        "stage": table("stage_names[", r'\[GG_WF_STAGE_\w+\] = \{"(\w+)"'),
+        "subtype": table("} subtypes[] = {", r'\{GG_WF_KIND_\w+, "(\w+)"'),
+    }
 
 
 def doc_operations(doc):
@@ -194,10 +217,10 @@ class DocMatchesRouter(unittest.TestCase):
                 if method != "GET" and not public and cookie_reqs:
                     self.assertEqual(all("csrfToken" in r for r in cookie_reqs),
                                      "no_csrf" not in flags)
-                # raw routes answer text, the rest JSON
+                # raw routes answer something else (text, images), the rest JSON
                 ok = op["responses"].get("200") or op["responses"].get("201") or {}
                 if "content" in ok:
-                    self.assertEqual("text/plain" in ok["content"], "raw" in flags)
+                    self.assertEqual("application/json" not in ok["content"], "raw" in flags)
 
     def test_path_parameters_are_declared(self):
         for (method, path), op in self.ops.items():
@@ -210,8 +233,30 @@ class DocMatchesRouter(unittest.TestCase):
                     if p["in"] == "path":
                         self.assertEqual(self.res.ref(p["schema"])["type"], "string")
 
+    def test_error_with_allowed_actions_extends_error(self):
+        """ErrorWithAllowedActions is Error (its `error` object by $ref, unchanged)
+        plus an optional allowed_actions list: a client that reads Error reads it."""
+        schemas = self.doc["components"]["schemas"]
+        ext = schemas["ErrorWithAllowedActions"]
+        self.assertEqual(ext["type"], "object")
+        self.assertIs(ext["additionalProperties"], False)
+        self.assertEqual(ext["required"], schemas["Error"]["required"])
+        self.assertEqual(set(ext["properties"]), set(schemas["Error"]["properties"]) | {"allowed_actions"})
+        for name in schemas["Error"]["properties"]:
+            self.assertIs(self.res.ref(ext["properties"][name]), schemas["Error"]["properties"][name])
+        allowed = ext["properties"]["allowed_actions"]
+        self.assertEqual(allowed["type"], "array")
+        self.assertIs(self.res.ref(allowed["items"]), schemas["AllowedAction"])
+        # the only users: the action route (its workflow refusals)
+        users = sorted((m, p, code) for (m, p), op in self.ops.items()
+                       for code, r in op["responses"].items()
+                       if self.res.ref(self.res.ref(r).get("content", {}).get("application/json", {})
+                                       .get("schema", {})) is ext)
+        self.assertEqual(users, [("POST", "/api/v1/cases/{id}/actions/{action}", c) for c in ("403", "409", "422")])
+
     def test_error_responses_use_the_error_schema(self):
         error = self.doc["components"]["schemas"]["Error"]
+        extended = self.doc["components"]["schemas"]["ErrorWithAllowedActions"]
         for (method, path), op in self.ops.items():
             with self.subTest(route=(method, path)):
                 rs = op.get("responses")
@@ -223,7 +268,34 @@ class DocMatchesRouter(unittest.TestCase):
                     r = self.res.ref(rs[code])
                     schema = r.get("content", {}).get("application/json", {}).get("schema")
                     self.assertIsNotNone(schema, f"{code} has no application/json schema")
-                    self.assertIs(self.res.ref(schema), error, f"{code} is not the Error schema")
+                    self.assertTrue(self.res.ref(schema) is error or self.res.ref(schema) is extended,
+                                    f"{code} is neither the Error schema nor ErrorWithAllowedActions")
+
+    def test_case_enums_are_the_workflow_tables_names(self):
+        names = workflow_names()
+        schemas = self.doc["components"]["schemas"]
+        params = self.doc["components"]["parameters"]
+
+        def enum(node):
+            return [v for v in self.res.ref(node)["enum"] if v is not None]
+
+        case = schemas["Case"]["properties"]
+        self.assertEqual(enum(case["kind"]), names["kind"])
+        self.assertEqual(enum(case["state"]), names["state"])
+        self.assertEqual(enum(case["stage"]), names["stage"])
+        self.assertEqual(enum(case["subtype"]), names["subtype"])
+        self.assertEqual(enum(schemas["AllowedAction"]["properties"]["action"]), names["action"])
+        flow = schemas["FlowEntry"]["properties"]
+        self.assertEqual(enum(flow["action"]), ["open"] + names["action"])
+        self.assertEqual(enum(flow["from_state"]), names["state"])
+        self.assertEqual(enum(flow["to_state"]), names["state"])
+        self.assertEqual(enum(params["CaseAction"]["schema"]), names["action"])
+        self.assertEqual(enum(params["CaseState"]["schema"]), names["state"])
+        for p in ("CaseKind", "CategoryKind", "MetricsKind"):
+            self.assertEqual(enum(params[p]["schema"]), names["kind"], p)
+        for s in ("CaseOpenRequest", "Category", "CategoryCreateRequest"):
+            self.assertEqual(enum(schemas[s]["properties"]["kind"]), names["kind"], s)
+        self.assertEqual(enum(schemas["CaseOpenRequest"]["properties"]["subtype"]), names["subtype"])
 
     def test_request_bodies_are_closed_objects(self):
         for (method, path), op in self.ops.items():
@@ -234,7 +306,10 @@ class DocMatchesRouter(unittest.TestCase):
                 for code in ("400", "413", "415", "422"):
                     self.assertIn(code, rs)
                 body = self.res.ref(op["requestBody"])
-                schema = self.res.ref(body["content"]["application/json"]["schema"])
+                # one JSON object, or a form (photo uploads), with its parts listed
+                [(ctype, media)] = body["content"].items()
+                self.assertIn(ctype, ("application/json", "multipart/form-data"))
+                schema = self.res.ref(media["schema"])
                 self.assertEqual(schema["type"], "object")
                 self.assertIs(schema["additionalProperties"], False)
 
@@ -270,8 +345,8 @@ class LiveResponses(unittest.TestCase):
         cls.admin.close()
         cls.srv.cleanup()
 
-    def check(self, session, method, template, url, status=200):
-        st, body = session.request(method, url)
+    def check(self, session, method, template, url, status=200, body=None):
+        st, body = session.request(method, url, body)
         self.assertEqual(st, status, body)
         op = self.doc["paths"][template][method.lower()]
         resp = self.res.ref(op["responses"][str(status)])
@@ -312,6 +387,110 @@ class LiveResponses(unittest.TestCase):
         self.assertTrue(page["items"])
         self.check(self.admin, "GET", "/api/v1/accounts/{id}",
                    f"/api/v1/accounts/{page['items'][-1]['id']}")
+
+    def test_cases(self):
+        """A case filed by a resident, read, listed, acted on and refused; its
+        flow; the metrics, categories and calendar (configuration writes too)."""
+        res = self.srv.login("resident1")
+        grid = self.srv.login("grid001")
+        try:
+            st, me = res.get("/api/v1/session")
+            self.assertEqual(st, 200, me)
+            place = me["user"]["place_ids"][0]
+            cats = self.check(res, "GET", "/api/v1/categories", "/api/v1/categories")
+            self.assertEqual({c["kind"] for c in cats["items"]},
+                             {"event", "hotline", "whistle", "service", "dispute"})
+            events = self.check(res, "GET", "/api/v1/categories", "/api/v1/categories?kind=event")
+            [cat] = [c["id"] for c in events["items"] if c["code"] == "city_appearance"]
+            case = self.check(res, "POST", "/api/v1/cases", "/api/v1/cases", 201,
+                              {"kind": "event", "category_id": cat, "place_id": place,
+                               "title": "小区门口垃圾堆积", "description": "三天没人清理",
+                               "address": "1号楼南侧", "lat": 36.64, "lon": 101.77, "urgency": "urgent"})
+            self.assertEqual((case["state"], case["reporter_id"], case["location"]["lat"]),
+                             ("reported", me["user"]["id"], 36.64))
+            self.assertEqual(res.last_headers.get("location"), f"/api/v1/cases/{case['id']}")
+            cid = case["id"]
+            # one without a location, as a grid worker sees it (allowed_actions, suggested unit)
+            self.check(res, "POST", "/api/v1/cases", "/api/v1/cases", 201,
+                       {"kind": "event", "category_id": cat, "place_id": place, "title": "路灯不亮"})
+            got = self.check(grid, "GET", "/api/v1/cases/{id}", f"/api/v1/cases/{cid}")
+            self.assertIn("accept", [a["action"] for a in got["allowed_actions"]])
+            acted = self.check(grid, "POST", "/api/v1/cases/{id}/actions/{action}",
+                               f"/api/v1/cases/{cid}/actions/accept", 200, {"note": "已受理", "version": 1})
+            self.assertEqual((acted["state"], acted["version"]), ("accepted", 2))
+            self.assertIsNotNone(acted["suggested_unit_id"])  # dispatch is allowed now
+            # the workflow's refusals carry the actions allowed now
+            refused = self.check(res, "POST", "/api/v1/cases/{id}/actions/{action}",
+                                 f"/api/v1/cases/{cid}/actions/close", 409)
+            self.assertEqual(refused["error"]["code"], "illegal_action")
+            self.assertIn("allowed_actions", refused)
+            refused = self.check(res, "POST", "/api/v1/cases/{id}/actions/{action}",
+                                 f"/api/v1/cases/{cid}/actions/dispatch", 403, {"target_unit_id": "1"})
+            self.assertEqual(refused["error"]["code"], "forbidden")
+            self.assertIn("allowed_actions", refused)
+            stale = self.check(grid, "POST", "/api/v1/cases/{id}/actions/{action}",
+                               f"/api/v1/cases/{cid}/actions/dispatch", 409,
+                               {"target_unit_id": acted["suggested_unit_id"], "version": 1})
+            self.assertEqual(stale["error"]["code"], "stale_version")
+            self.check(grid, "POST", "/api/v1/cases/{id}/actions/{action}",
+                       f"/api/v1/cases/{cid}/actions/dispatch", 422)  # target_required
+            self.check(res, "GET", "/api/v1/cases/{id}", f"/api/v1/cases/{cid}")
+            # a photo: upload (multipart), list, fetch
+            png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+            form = (b"--gg\r\nContent-Disposition: form-data; name=\"phase\"\r\n\r\nbefore\r\n"
+                    b"--gg\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\xe7\x8e\xb0\xe5\x9c\xba.png\"\r\n"
+                    b"Content-Type: application/octet-stream\r\n\r\n" + png + b"\r\n--gg--\r\n")
+            st, att = res.request("POST", f"/api/v1/cases/{cid}/attachments", raw=form,
+                                  headers={"Content-Type": "multipart/form-data; boundary=gg"})
+            self.assertEqual(st, 201, att)
+            op = self.doc["paths"]["/api/v1/cases/{id}/attachments"]["post"]
+            self.assertEqual(validate(self.res, self.res.ref(op["responses"]["201"])["content"]["application/json"]["schema"], att), [])
+            self.assertEqual((att["mime"], att["phase"], att["name"], att["size"]), ("image/png", "before", "现场.png", len(png)))
+            photos = self.check(grid, "GET", "/api/v1/cases/{id}/attachments", f"/api/v1/cases/{cid}/attachments")
+            self.assertEqual([a["id"] for a in photos["items"]], [att["id"]])
+            st, _ = grid.get(f"/api/v1/cases/{cid}/attachments/{att['id']}")
+            self.assertEqual(st, 200)
+            served = self.doc["paths"]["/api/v1/cases/{id}/attachments/{att_id}"]["get"]["responses"]["200"]
+            self.assertIn(grid.last_headers["content-type"], served["content"])
+            self.check(grid, "GET", "/api/v1/cases/{id}/attachments/{att_id}",
+                       f"/api/v1/cases/{cid}/attachments/999999999", 404)
+            flow = self.check(res, "GET", "/api/v1/cases/{id}/flow", f"/api/v1/cases/{cid}/flow")
+            self.assertEqual([f["action"] for f in flow["items"]], ["open", "accept"])
+            mine = self.check(res, "GET", "/api/v1/cases", "/api/v1/cases?mine=reported&limit=1")
+            self.assertIsNotNone(mine["next_cursor"])
+            self.check(res, "GET", "/api/v1/cases", f"/api/v1/cases?limit=1&cursor={mine['next_cursor']}")
+            self.check(res, "GET", "/api/v1/cases", "/api/v1/cases?nearby=true")
+            page = self.check(self.admin, "GET", "/api/v1/cases",
+                              f"/api/v1/cases?place_id={place}&kind=event&state=accepted&open=true&q={quote('垃圾')}")
+            self.assertEqual([c["id"] for c in page["items"]], [cid])
+            self.check(self.admin, "GET", "/api/v1/cases", "/api/v1/cases?kind=event&state=nope", 400)
+            self.check(self.admin, "GET", "/api/v1/cases/{id}", "/api/v1/cases/999999999", 404)
+            metrics = self.check(self.admin, "GET", "/api/v1/case-metrics",
+                                 f"/api/v1/case-metrics?place_id={place}&from=2000-01-01&to=2009-12-31")
+            self.assertEqual(metrics["counts"]["reported"], 0)
+            self.assertIsNone(metrics["rates"]["response_rate"])
+            metrics = self.check(grid, "GET", "/api/v1/case-metrics",
+                                 f"/api/v1/case-metrics?place_id={place}&from=2020-01-01&to=2029-12-31"
+                                 "&kind=event&weights=40,30,30")
+            self.assertGreaterEqual(metrics["counts"]["reported"], 2)
+            self.check(grid, "GET", "/api/v1/case-metrics",
+                       f"/api/v1/case-metrics?place_id={place}&from=2020-01-01&to=2029-12-31&weights=50,50,1", 400)
+            self.check(res, "GET", "/api/v1/calendar", "/api/v1/calendar")
+            cal = self.check(self.admin, "PUT", "/api/v1/calendar/{day}", "/api/v1/calendar/2099-01-05", 200,
+                             {"kind": "off"})
+            self.assertIn({"day": "2099-01-05", "kind": "off"}, cal["edits"])
+            cal = self.check(self.admin, "PUT", "/api/v1/calendar/{day}", "/api/v1/calendar/2099-01-05", 200,
+                             {"kind": "normal"})
+            self.assertNotIn("2099-01-05", [e["day"] for e in cal["edits"]])
+            self.check(self.admin, "POST", "/api/v1/categories", "/api/v1/categories", 201,
+                       {"kind": "dispute", "code": "openapi_live", "name": "接口测试纠纷", "limit_amount": 10,
+                        "limit_unit": "work_days", "stage_amount": 3, "stage_unit": "natural_days"})
+            self.check(self.admin, "POST", "/api/v1/categories", "/api/v1/categories", 409,
+                       {"kind": "dispute", "code": "openapi_live", "name": "接口测试纠纷", "limit_amount": 10,
+                        "limit_unit": "work_days", "stage_amount": 3, "stage_unit": "natural_days"})
+        finally:
+            res.close()
+            grid.close()
 
     def test_errors(self):
         self.check(self.admin, "GET", "/api/v1/places/{id}", "/api/v1/places/999999999", 404)

@@ -1,0 +1,110 @@
+/*
+ * files.c — see files.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/str.h"
+#include "store/files.h"
+
+static char root[512] = "data/files";
+
+void gg_files_set_dir(const char *dir) { gg_strlcpy(root, dir, sizeof root); }
+const char *gg_files_dir(void) { return root; }
+
+void gg_sha256_hex(const void *data, size_t n, char out[GG_SHA256_HEX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, n);
+    gg_hex_encode(h, sizeof h, out);
+}
+
+static bool hex_ok(const char *hex)
+{
+    if (strlen(hex) != 64) return false;
+    for (int i = 0; i < 64; i++)
+        if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f'))) return false;
+    return true;
+}
+
+static int mkdirs(const char *hex, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s", root);
+    if (mkdir(path, 0700) && errno != EEXIST) return -1;
+    snprintf(path, cap, "%s/%.2s", root, hex);
+    if (mkdir(path, 0700) && errno != EEXIST) return -1;
+    snprintf(path, cap, "%s/%.2s/%.2s", root, hex, hex + 2);
+    if (mkdir(path, 0700) && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int gg_files_put(const void *data, size_t n, char hex[GG_SHA256_HEX], gg_error *e)
+{
+    char dir[700], path[800], tmp[820];
+    gg_sha256_hex(data, n, hex);
+    if (mkdirs(hex, dir, sizeof dir))
+        return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot create the file directory");
+    snprintf(path, sizeof path, "%s/%s", dir, hex);
+    struct stat st;
+    if (stat(path, &st) == 0 && (size_t)st.st_size == n) return 0; /* already there */
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot write the file");
+    const char *p = data;
+    size_t left = n;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        p += w;
+        left -= (size_t)w;
+    }
+    int rc = left == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    if (!rc) rc = rename(tmp, path);
+    if (!rc) rc = sync_dir(dir);
+    if (rc) {
+        unlink(tmp);
+        if (saved == ENOSPC)
+            return gg_fail(e, GG_EIO, 507, "storage_full", "", "the server's storage is full");
+        return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot write the file");
+    }
+    return 0;
+}
+
+int gg_files_get(const char *hex, gg_buf *b, gg_error *e)
+{
+    if (!hex_ok(hex)) return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such file");
+    char path[800];
+    snprintf(path, sizeof path, "%s/%.2s/%.2s/%s", root, hex, hex + 2, hex);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "the file is missing");
+    char chunk[65536];
+    int rc = 0;
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            rc = r < 0 ? GG_EIO : 0;
+            break;
+        }
+        if ((rc = gg_buf_append(b, chunk, (size_t)r))) break;
+    }
+    close(fd);
+    return rc ? gg_fail(e, rc, 500, "storage_error", "", "cannot read the file") : 0;
+}
