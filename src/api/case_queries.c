@@ -115,7 +115,7 @@ int gg_h_cases_list(gg_req *r)
     if (gg_case_list(c, r->pool, &f, &rows, &n)) return gg_fail(&r->err, GG_EIO, 500, "internal", "", "cannot list cases");
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
-    for (int i = 0; i < n && i < limit; i++) gg_api_case_json(w, NULL, r->pool, &rows[i], NULL);
+    for (int i = 0; i < n && i < limit; i++) gg_api_case_json(w, NULL, r->pool, &rows[i], r->who);
     char key[24] = "";
     if (n > limit) snprintf(key, sizeof key, "%lld", (long long)rows[limit - 1].id);
     gg_api_list_end(w, r->pool, key);

@@ -56,8 +56,18 @@ static int limits_of(gg_conn *c, gg_pool *p, int64_t category_id, gg_case_limits
 
 static void kid_or_null(gg_jw *w, const char *k, int64_t v) { gg_jw_kid(w, k, v); }
 
+/* A resident or member who neither reported nor holds a case sees it only so
+ * they can "+1" it: not who reported it, nor the free text that may name
+ * people (description, address). */
+static bool redacted_for(const gg_case *k, const gg_principal *who)
+{
+    return who && (who->role == GG_ROLE_RESIDENT || who->role == GG_ROLE_MEMBER) &&
+           who->user_id != k->reporter_id && who->user_id != k->owner_user_id;
+}
+
 void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const gg_principal *who)
 {
+    bool redact = redacted_for(k, who);
     int64_t now = gg_now_us();
     const gg_cal *cal = gg_calendar_acquire();
     /* a closed case has no running clock: no stage, no lights */
@@ -75,8 +85,8 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
     gg_jw_kid(w, "category_id", k->category_id);
     gg_jw_kid(w, "place_id", k->place_id);
     gg_jw_kstr(w, "title", k->title);
-    gg_jw_kstr(w, "description", k->description);
-    gg_jw_kstr(w, "address", k->address);
+    gg_jw_kstr(w, "description", redact ? "" : k->description);
+    gg_jw_kstr(w, "address", redact ? "" : k->address);
     gg_jw_key(w, "location");
     if (k->has_location) {
         gg_jw_obj(w);
@@ -90,7 +100,7 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
     }
     gg_jw_kstr(w, "urgency", k->urgency);
     gg_jw_kstr(w, "source", k->source);
-    kid_or_null(w, "reporter_id", k->reporter_id);
+    kid_or_null(w, "reporter_id", redact ? 0 : k->reporter_id);
     gg_jw_key(w, "owner");
     gg_jw_obj(w);
     gg_jw_kid(w, "place_id", k->owner_place_id);

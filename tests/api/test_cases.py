@@ -828,6 +828,22 @@ class Search(CaseTest):
         self.assertEqual(self.get("resident1", self.c2["id"])["id"], self.c2["id"])
         self.get("resident1", self.c4["id"], status=403)   # closed, not theirs
 
+    def test_neighbours_see_no_personal_details(self):
+        """A resident or member sees a neighbour's open case only to "+1" it: not
+        who reported it, nor its description or address — in lists and by id."""
+        q = "q=" + quote("琉璃瓦") + "&nearby=true"
+        st, page = self.as_("member1").get(f"{C}?" + q)
+        self.assertEqual(st, 200, page)
+        theirs = [c for c in page["items"] if c["id"] == self.c1["id"]]
+        self.assertEqual(len(theirs), 1)
+        for c in (theirs[0], self.get("member1", self.c1["id"])):
+            self.assertIsNone(c["reporter_id"])
+            self.assertEqual((c["description"], c["address"]), ("", ""))
+            self.assertTrue(c["title"])
+        mine = self.get("resident1", self.c1["id"])          # the reporter sees it all
+        self.assertIsNotNone(mine["reporter_id"])
+        self.assertEqual(mine["address"], "琥珀路12号")
+
 
 if __name__ == "__main__":
     unittest.main()
