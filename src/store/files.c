@@ -52,18 +52,28 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
+/* A full or read-only disk is the operator's to fix and answers as the
+ * database does (db.c); anything else is the server's own storage error. */
+static int put_fail(gg_error *e, int err, const char *what)
+{
+    if (err == ENOSPC || err == EDQUOT)
+        return gg_fail(e, GG_EIO, 507, "storage_full", "", "the server's storage is full");
+    if (err == EROFS || err == EPERM || err == EACCES)
+        return gg_fail(e, GG_EIO, 503, "storage_readonly", "", "the server's storage is read-only");
+    return gg_fail(e, GG_EIO, 500, "storage_error", "", "%s", what);
+}
+
 int gg_files_put(const void *data, size_t n, char hex[GG_SHA256_HEX], gg_error *e)
 {
     char dir[700], path[800], tmp[820];
     gg_sha256_hex(data, n, hex);
-    if (mkdirs(hex, dir, sizeof dir))
-        return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot create the file directory");
+    if (mkdirs(hex, dir, sizeof dir)) return put_fail(e, errno, "cannot create the file directory");
     snprintf(path, sizeof path, "%s/%s", dir, hex);
     struct stat st;
     if (stat(path, &st) == 0 && (size_t)st.st_size == n) return 0; /* already there */
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot write the file");
+    if (fd < 0) return put_fail(e, errno, "cannot write the file");
     const char *p = data;
     size_t left = n;
     while (left) {
@@ -76,13 +86,11 @@ int gg_files_put(const void *data, size_t n, char hex[GG_SHA256_HEX], gg_error *
     int rc = left == 0 && fsync(fd) == 0 ? 0 : -1;
     int saved = errno;
     close(fd);
-    if (!rc) rc = rename(tmp, path);
-    if (!rc) rc = sync_dir(dir);
+    if (!rc && (rc = rename(tmp, path))) saved = errno;
+    if (!rc && (rc = sync_dir(dir))) saved = errno;
     if (rc) {
         unlink(tmp);
-        if (saved == ENOSPC)
-            return gg_fail(e, GG_EIO, 507, "storage_full", "", "the server's storage is full");
-        return gg_fail(e, GG_EIO, 500, "storage_error", "", "cannot write the file");
+        return put_fail(e, saved, "cannot write the file");
     }
     return 0;
 }

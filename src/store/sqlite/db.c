@@ -8,6 +8,7 @@
  * only covers checkpoints). The writer connection belongs to the writer
  * thread alone; reader connections belong to the thread that opened them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,21 +18,50 @@
 #include "store/migrate.h"
 #include "store/sqlite/db_int.h"
 
+/* The errno of the last failed system call on the write-ahead log or the
+ * database file: SQLite keeps one per file (it stays until the next failure
+ * on that file), while 3.40 passes none on for a failed COMMIT. */
+static int file_errno(sqlite3 *db)
+{
+    int n = 0;
+    sqlite3_file *log = NULL;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log);
+    if (log && log->pMethods) log->pMethods->xFileControl(log, SQLITE_FCNTL_LAST_ERRNO, &n);
+    if (!n) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &n);
+    return n;
+}
+
+/* SQLite reports a write the file system refused (EROFS from a read-only
+ * or error-remounted file system, EPERM from an immutable file) as a plain
+ * I/O error; errno tells the operator's problem (full, read-only: the same
+ * answer as SQLITE_FULL and SQLITE_READONLY) from the server's own. */
+static int storage_class(gg_conn *c, int src)
+{
+    int prim = src & 0xff;
+    if ((prim != SQLITE_IOERR && prim != SQLITE_CANTOPEN) || !c || !c->db) return prim;
+    int sys = sqlite3_system_errno(c->db);
+    if (!sys) sys = file_errno(c->db);
+    if (sys == ENOSPC || sys == EDQUOT) return SQLITE_FULL;
+    if (sys == EROFS || sys == EPERM || sys == EACCES) return SQLITE_READONLY;
+    return prim;
+}
+
 int gg_sqlite_fail(gg_conn *c, int src, gg_error *e, const char *what)
 {
     int ext = c && c->db ? sqlite3_extended_errcode(c->db) : src;
     const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(src);
-    if ((src & 0xff) == SQLITE_CONSTRAINT) {
+    int cls = storage_class(c, src);
+    if (cls == SQLITE_CONSTRAINT) {
         return gg_fail(e, GG_ECONFLICT, 409, "conflict", "", "%s: %s", what, msg);
     }
-    if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED) {
+    if (cls == SQLITE_BUSY || cls == SQLITE_LOCKED) {
         return gg_fail(e, GG_EBUSY, 503, "busy", "", "%s: database busy", what);
     }
-    if ((src & 0xff) == SQLITE_FULL) {
+    if (cls == SQLITE_FULL) {
         gg_error_log("store: %s: disk full (%d)", what, ext);
         return gg_fail(e, GG_EIO, 507, "storage_full", "", "the server's storage is full");
     }
-    if ((src & 0xff) == SQLITE_READONLY) {
+    if (cls == SQLITE_READONLY) {
         gg_error_log("store: %s: database is read-only (%d)", what, ext);
         return gg_fail(e, GG_EIO, 503, "storage_readonly", "", "the server's storage is read-only");
     }
@@ -67,6 +97,15 @@ int gg_conn_open(gg_store *s, bool writer, gg_conn **out, gg_error *e)
         goto fail;
     }
     sqlite3_extended_result_codes(c->db, 1);
+    /* SQLite quietly opens a file it may not write read-only; the writer
+     * would then fail on its first statement with a less helpful word */
+    if (writer && sqlite3_db_readonly(c->db, "main") == 1) {
+        rc = gg_fail(e, GG_EIO, 503, "storage_readonly", "",
+                     "database %s is read-only: the server must be able to write to it "
+                     "(check the mount and the file's permissions)",
+                     s->path);
+        goto fail;
+    }
     if (writer) {
         rc = conn_pragmas(c, e);
     } else {

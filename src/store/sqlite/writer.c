@@ -8,8 +8,10 @@
  * way, the larger the next group: one fsync answers many requests.
  *
  * Failure contract: a write whose fn fails is rolled back to its savepoint
- * and reports its own error; if BEGIN or COMMIT fails, the whole group is
- * rolled back and every write in it reports GG_EIO (nothing of it persists).
+ * and reports its own error; if BEGIN or COMMIT fails, or SQLite abandons
+ * the transaction under a write (disk full, I/O error), the whole group is
+ * rolled back and every write in it reports that error (nothing of it
+ * persists; a full disk answers 507, a read-only one 503).
  */
 #include <string.h>
 
@@ -38,12 +40,20 @@ static void run_group(gg_store *s, gg_write *group, int n)
             continue;
         }
         it->rc = it->fn(w, it->arg, &it->err);
+        if (it->rc && sqlite3_get_autocommit(w->db)) {
+            /* SQLite rolled the whole transaction back (disk full, I/O
+             * error): the writes before this one are gone too */
+            rc = it->rc;
+            e = it->err;
+            break;
+        }
         if (it->rc) gg_exec(w, "ROLLBACK TO w", NULL);
         gg_exec(w, "RELEASE w", NULL);
     }
     if (!rc) rc = gg_exec(w, "COMMIT", &e);
     if (rc) {
-        gg_exec(w, "ROLLBACK", NULL);
+        /* a failed COMMIT may have rolled back already (SQLITE_FULL does) */
+        if (!sqlite3_get_autocommit(w->db)) gg_exec(w, "ROLLBACK", NULL);
         for (gg_write *it = group; it; it = it->next) {
             it->rc = rc;
             it->err = e;
