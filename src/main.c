@@ -40,6 +40,16 @@ static const struct {
      "  list     print id, state, pattern, pending/delivered/dead counts, URL.\n"
      "  disable  stop delivering to webhook ID (its pending notifications wait).\n"
      "  Safe while a server runs on the same database."},
+    {"backup", gg_cmd_backup, "backup PATH [--db DB] [--force]",
+     "Copy the database to PATH while a server keeps writing (SQLite online backup: one\n"
+     "  consistent snapshot), check the copy with PRAGMA integrity_check, and print its pages\n"
+     "  and the time taken. An existing PATH is refused unless --force."},
+    {"restore", gg_cmd_restore, "restore PATH [--db DB]",
+     "Replace the database with the backup PATH. Refused, with the database untouched, when\n"
+     "  PATH is not a SQLite database, fails PRAGMA integrity_check, is not a gridgov database\n"
+     "  or has a newer schema than this binary, and while a server has the database open\n"
+     "  (detected by taking SQLite's exclusive lock on it without waiting). The copy is made\n"
+     "  beside the database, fsync'ed and renamed over it; stale -wal/-shm files are removed."},
 };
 
 static void usage(FILE *f)
@@ -72,7 +82,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], cmds[i].name) != 0) continue;
         gg_cli_opts o;
         if (gg_cli_parse(argc, argv, 2, &o)) return 2;
-        int max_args = cmds[i].fn == gg_cmd_webhook ? 2 : 0; /* positional arguments */
+        /* positional arguments */
+        int max_args = cmds[i].fn == gg_cmd_webhook                                  ? 2
+                       : cmds[i].fn == gg_cmd_backup || cmds[i].fn == gg_cmd_restore ? 1
+                                                                                     : 0;
         if (o.nargs > max_args) {
             fprintf(stderr, "gridgov %s: unexpected argument '%s' (see --help)\n", argv[1],
                     o.args[max_args]);

@@ -15,6 +15,7 @@ typedef struct gg_cli_opts {
     const char *now;
     const char *secret;         /* webhook add */
     const char *events;         /* webhook add */
+    bool force;                 /* backup: replace an existing file */
     const char *args[4];        /* positional arguments (sub-commands that take them) */
     int nargs;
     bool help;
@@ -33,6 +34,8 @@ int gg_cmd_version(const gg_cli_opts *o);
 int gg_cmd_routes(const gg_cli_opts *o);
 int gg_cmd_scheduler_run(const gg_cli_opts *o);
 int gg_cmd_webhook(const gg_cli_opts *o);
+int gg_cmd_backup(const gg_cli_opts *o);
+int gg_cmd_restore(const gg_cli_opts *o);
 
 /* The demo city's cases (cli/demo_cases.c), inside the demo's write. */
 struct gg_conn;

@@ -54,6 +54,10 @@ int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o)
             o->args[o->nargs++] = a;
             continue;
         }
+        if (strcmp(a, "--force") == 0) { /* the one flag without a value */
+            o->force = true;
+            continue;
+        }
         if (!val) {
             fprintf(stderr, "gridgov: %s needs a value (see --help)\n", a);
             return 2;

@@ -296,4 +296,28 @@ int gg_outbox_delivered(gg_conn *w, int64_t id, int64_t now, gg_error *e);
  * again at next_at, or with next_at == 0 it becomes 'dead'. */
 int gg_outbox_failed(gg_conn *w, int64_t id, int64_t next_at, const char *error, gg_error *e);
 
+/* ---- backup and restore (store/sqlite/backup.c; for the CLI, outside a server) ---- */
+typedef struct gg_backup_info {
+    int64_t pages;      /* database pages copied */
+    int page_size;
+    int64_t bytes;      /* size of the copy */
+    int schema;         /* schema version of the copy */
+    int64_t micros;     /* wall time taken */
+} gg_backup_info;
+/* Copy the database at db to dest while a server may keep writing: one
+ * backup step of every page inside one read transaction of db (a consistent
+ * snapshot), into a temporary file beside dest that is integrity-checked,
+ * fsync'ed and renamed. An existing dest is refused (GG_ECONFLICT) unless
+ * force; dest is untouched on failure. */
+int gg_store_backup(const char *db, const char *dest, bool force, gg_backup_info *out,
+                    gg_error *e);
+/* Replace the database at db with the backup src. Refused (GG_EINVAL, db
+ * untouched) when src is not a SQLite database, fails PRAGMA integrity_check,
+ * is not a gridgov database or has a schema newer than this binary's; refused
+ * (GG_EBUSY) while another process (a server) has db open, detected by taking
+ * SQLite's exclusive lock on db without waiting, held until the swap is done.
+ * src is copied to a temporary file beside db, checked there, fsync'ed and
+ * renamed over db; db's stale -wal and -shm are removed. */
+int gg_store_restore(const char *src, const char *db, gg_backup_info *out, gg_error *e);
+
 #endif
