@@ -618,11 +618,20 @@ int gg_case_overdue_candidates(gg_conn *c, gg_pool *p, int64_t now, int limit, g
 }
 
 /* ---- listing and search ----
- * One statement per search mode (none, FTS trigram, LIKE for 1–2 character
- * terms); every other filter is an optional predicate "(?n = 0 OR …)", so
- * each statement is prepared once. Newest first; the cursor is the last id. */
+ * Newest first, a page at a time. One statement per access path, each
+ * prepared once: by the reporter's, the holding unit's or the holding
+ * person's index (each ordered by id), or else a scan by id descending that
+ * stops as soon as the page is full — never a sort of the whole scope. Each
+ * path comes in three search modes (none, FTS5 trigram for terms of three
+ * characters or more, LIKE below). Every other filter is an optional
+ * predicate "(?n = 0 OR …)". The cursor is the last id. */
+#define LIST_SELECT "SELECT " CASE_COLS " FROM gcase g "
+#define BY_SCAN "NOT INDEXED WHERE 1"
+#define BY_REPORTER "INDEXED BY gcase_reporter WHERE g.reporter_id = ?13"
+#define BY_OWNER_UNIT "INDEXED BY gcase_owner_unit WHERE g.owner_unit_id = ?14"
+#define BY_OWNER_USER "INDEXED BY gcase_owner_user WHERE g.owner_user_id = ?15"
 #define LIST_WHERE                                                                            \
-    " WHERE g.place_path >= ?1 AND g.place_path < ?2 AND g.id < ?3 "                          \
+    " AND g.place_path >= ?1 AND g.place_path < ?2 AND g.id < ?3 "                          \
     "AND (?4 = '' OR EXISTS (SELECT 1 FROM json_each(?4) j WHERE g.place_path >= j.value "    \
     "AND g.place_path < substr(j.value, 1, length(j.value) - 1) || '0')) "                    \
     "AND (?5 = '' OR g.kind = ?5) AND (?6 = '' OR g.state = ?6) "                            \
@@ -631,15 +640,32 @@ int gg_case_overdue_candidates(gg_conn *c, gg_pool *p, int64_t now, int limit, g
     "AND (?11 = 0 OR g.created_at >= ?11) AND (?12 = 0 OR g.created_at < ?12) "              \
     "AND (?13 = 0 OR g.reporter_id = ?13) AND (?14 = 0 OR g.owner_unit_id = ?14) "            \
     "AND (?15 = 0 OR g.owner_user_id = ?15) "
-static const char SQL_LIST[] =
-    "SELECT " CASE_COLS " FROM gcase g" LIST_WHERE "ORDER BY g.id DESC LIMIT ?16";
-static const char SQL_LIST_FTS[] =
-    "SELECT " CASE_COLS " FROM gcase g" LIST_WHERE
-    "AND g.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?17) ORDER BY g.id DESC LIMIT ?16";
-static const char SQL_LIST_LIKE[] =
-    "SELECT " CASE_COLS " FROM gcase g" LIST_WHERE
-    "AND (g.title LIKE ?17 ESCAPE '\\' OR g.description LIKE ?17 ESCAPE '\\' "
-    "OR g.address LIKE ?17 ESCAPE '\\') ORDER BY g.id DESC LIMIT ?16";
+#define Q_FTS "AND g.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?17) "
+#define Q_LIKE                                                                                \
+    "AND (g.title LIKE ?17 ESCAPE '\\' OR g.description LIKE ?17 ESCAPE '\\' "             \
+    "OR g.address LIKE ?17 ESCAPE '\\') "
+#define LIST_ORDER "ORDER BY g.id DESC LIMIT ?16"
+#define LIST_SQL(by, q) LIST_SELECT by LIST_WHERE q LIST_ORDER
+
+static const char SQL_L_SCAN[] = LIST_SQL(BY_SCAN, "");
+static const char SQL_L_SCAN_FTS[] = LIST_SQL(BY_SCAN, Q_FTS);
+static const char SQL_L_SCAN_LIKE[] = LIST_SQL(BY_SCAN, Q_LIKE);
+static const char SQL_L_REP[] = LIST_SQL(BY_REPORTER, "");
+static const char SQL_L_REP_FTS[] = LIST_SQL(BY_REPORTER, Q_FTS);
+static const char SQL_L_REP_LIKE[] = LIST_SQL(BY_REPORTER, Q_LIKE);
+static const char SQL_L_UNIT[] = LIST_SQL(BY_OWNER_UNIT, "");
+static const char SQL_L_UNIT_FTS[] = LIST_SQL(BY_OWNER_UNIT, Q_FTS);
+static const char SQL_L_UNIT_LIKE[] = LIST_SQL(BY_OWNER_UNIT, Q_LIKE);
+static const char SQL_L_USER[] = LIST_SQL(BY_OWNER_USER, "");
+static const char SQL_L_USER_FTS[] = LIST_SQL(BY_OWNER_USER, Q_FTS);
+static const char SQL_L_USER_LIKE[] = LIST_SQL(BY_OWNER_USER, Q_LIKE);
+/* [access path][search mode] */
+static const char *const list_sql[4][3] = {
+    {SQL_L_SCAN, SQL_L_SCAN_FTS, SQL_L_SCAN_LIKE},
+    {SQL_L_REP, SQL_L_REP_FTS, SQL_L_REP_LIKE},
+    {SQL_L_UNIT, SQL_L_UNIT_FTS, SQL_L_UNIT_LIKE},
+    {SQL_L_USER, SQL_L_USER_FTS, SQL_L_USER_LIKE},
+};
 
 /* The FTS5 query for a user's term: one quoted phrase ("" doubled), so no
  * operator in the term is interpreted. */
@@ -689,7 +715,8 @@ static const char *paths_json(gg_pool *p, const char *const *paths, int n)
 int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows, int *n)
 {
     size_t qlen = f->q ? gg_utf8_len(f->q, strlen(f->q)) : 0;
-    const char *sql = qlen == 0 ? SQL_LIST : qlen >= 3 ? SQL_LIST_FTS : SQL_LIST_LIKE;
+    int path = f->reporter_id ? 1 : f->owner_unit_id ? 2 : f->owner_user_id ? 3 : 0;
+    const char *sql = list_sql[path][qlen == 0 ? 0 : qlen >= 3 ? 1 : 2];
     sqlite3_stmt *st = gg_stmt(c, sql);
     if (!st) return GG_EIO;
     char upper[256];
