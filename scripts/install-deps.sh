@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# install-deps.sh — installs the Debian packages gridgov needs to build, test
-# and benchmark. Idempotent and quick when everything is present: it asks
-# dpkg first and calls apt-get only for what is missing.
+# install-deps.sh — installs the Debian packages gridgov needs to build, test,
+# fuzz (clang, with libFuzzer's runtime in libclang-rt-14-dev) and benchmark.
+# Idempotent and quick when everything is present: it asks dpkg first and
+# calls apt-get only for what is missing.
 set -euo pipefail
 
 PKGS=(
@@ -10,6 +11,7 @@ PKGS=(
   libcmocka-dev libcurl4-openssl-dev
   python3 sqlite3 curl
   nginx-light wrk
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -3,6 +3,11 @@
 
 Layers, in order:
   unit  build/tests/test_* (cmocka): domain rules, core, JSON
+  fuzz  fuzz/fuzz_*.c (libFuzzer, clang, ASan+UBSan, built by `make fuzz-build`
+        into build-fuzz/): each harness replays fuzz/regressions/<harness>/,
+        then fuzzes for FUZZ_SECONDS (default 8) from its seed corpus; one test
+        per harness. Without clang the layer fails: scripts/install-deps.sh
+        installs it.
   api   tests/api/test_*.py (unittest): the real binary on a loopback port,
         spoken to over HTTP by tests/api/gg.py
 
@@ -11,6 +16,7 @@ Usage: tests/run.py [--build DIR] [--only PATTERN]
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +49,87 @@ def run_unit(build, only):
         print(f"unit {name}: {n_ok} passed, {n_bad} failed ({time.time() - t0:.1f}s)")
         if n_bad:
             print(out[-4000:])
+    return passed, failed
+
+
+FUZZ_BUILD = os.path.join(ROOT, "build-fuzz")
+FUZZ_DICTS = {"fuzz_json": "fuzz/json.dict", "fuzz_http": "fuzz/http.dict",
+              "fuzz_multipart": "fuzz/http.dict"}
+
+
+def fuzz_harnesses():
+    out = []
+    for name in sorted(os.listdir(os.path.join(ROOT, "fuzz"))):
+        if name.startswith("fuzz_") and name.endswith(".c"):
+            with open(os.path.join(ROOT, "fuzz", name), encoding="utf-8") as f:
+                if "int LLVMFuzzerTestOneInput(const unsigned char *data" in f.read():
+                    out.append(name[:-2])
+    return out
+
+
+def fuzz_one(h, seconds):
+    """Replay h's regressions, then fuzz it briefly. (ok, executions, log tail)."""
+    exe = os.path.join(FUZZ_BUILD, h)
+    regs_dir = os.path.join(ROOT, "fuzz", "regressions", h)
+    regs = sorted(os.path.join(regs_dir, f) for f in os.listdir(regs_dir)) \
+        if os.path.isdir(regs_dir) else []
+    execs = 0
+    if regs:
+        try:
+            p = subprocess.run([exe] + regs, cwd=ROOT, capture_output=True, text=True,
+                               errors="replace", timeout=120)
+        except subprocess.TimeoutExpired:
+            return False, 0, f"{len(regs)} regressions: timeout"
+        if p.returncode != 0:
+            return False, 0, f"{len(regs)} regressions replayed, one failed:\n" + \
+                (p.stdout + p.stderr)[-4000:]
+    corpus = os.path.join(FUZZ_BUILD, "corpus", h)
+    artifacts = os.path.join(FUZZ_BUILD, "artifacts", h) + "/"
+    os.makedirs(corpus, exist_ok=True)
+    os.makedirs(artifacts, exist_ok=True)
+    cmd = [exe, f"-max_total_time={seconds}", "-print_final_stats=1", "-max_len=65536",
+           f"-artifact_prefix={artifacts}", corpus, os.path.join(ROOT, "fuzz", "corpus", h)]
+    if h in FUZZ_DICTS:
+        cmd.insert(1, "-dict=" + os.path.join(ROOT, FUZZ_DICTS[h]))
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, errors="replace",
+                           timeout=seconds + 120)
+        out = p.stdout + p.stderr
+    except subprocess.TimeoutExpired:
+        return False, 0, "timeout"
+    m = re.search(r"stat::number_of_executed_units:\s*(\d+)", out)
+    execs = int(m.group(1)) if m else 0
+    return p.returncode == 0, execs, out[-4000:]
+
+
+def run_fuzz(only):
+    hs = [h for h in fuzz_harnesses() if not only or only in h]
+    if not hs:
+        return 0, 0
+    if not shutil.which(os.environ.get("FUZZ_CC", "clang")):
+        print("fuzz: clang not found (scripts/install-deps.sh installs it): "
+              f"{len(hs)} harnesses failed")
+        return 0, len(hs)
+    t0 = time.time()
+    p = subprocess.run(["make", "-s", f"-j{os.cpu_count() or 2}", "fuzz-build"], cwd=ROOT,
+                       capture_output=True, text=True, errors="replace")
+    if p.returncode != 0:
+        print(f"fuzz: make fuzz-build failed: {len(hs)} harnesses failed\n"
+              + (p.stdout + p.stderr)[-4000:])
+        return 0, len(hs)
+    print(f"fuzz: built {len(hs)} harnesses ({time.time() - t0:.1f}s)")
+    seconds = int(os.environ.get("FUZZ_SECONDS", "8"))
+    passed = failed = 0
+    for h in hs:
+        t1 = time.time()
+        ok, execs, tail = fuzz_one(h, seconds)
+        print(f"fuzz {h}: {'passed' if ok else 'FAILED'}, {execs} executions "
+              f"({time.time() - t1:.1f}s)")
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(tail)
     return passed, failed
 
 
@@ -81,9 +168,11 @@ def main():
     args = ap.parse_args()
     t0 = time.time()
     up, uf = run_unit(args.build, args.only)
+    fp, ff = run_fuzz(args.only)
     ap_, af, skipped = run_api(args.build, args.only)
-    passed, failed = up + ap_, uf + af
-    print(f"\nunit: {up} passed, {uf} failed; api: {ap_} passed, {af} failed"
+    passed, failed = up + fp + ap_, uf + ff + af
+    print(f"\nunit: {up} passed, {uf} failed; fuzz: {fp} passed, {ff} failed; "
+          f"api: {ap_} passed, {af} failed"
           f"{f', {skipped} skipped' if skipped else ''}; {time.time() - t0:.0f}s")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

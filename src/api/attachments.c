@@ -34,6 +34,10 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
                                const char *data, uint64_t off, size_t size)
 {
     upload *u = cls;
+    if (!key) { /* a part without a usable name (found by fuzz_multipart) */
+        u->bad_field = true;
+        return MHD_NO;
+    }
     if (strcmp(key, "file") == 0) {
         u->has_file = true;
         if (filename && !u->name[0]) gg_strlcpy(u->name, filename, sizeof u->name);

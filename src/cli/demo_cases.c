@@ -581,12 +581,14 @@ static void pick_people(city *cy, kase *kc)
         kc->k.source = kc->rep == g->gw ? "patrol" : kc->rep == g->community ? "web" : "app";
         kc->desk = rnd(cy, 2) ? g->community : g->streetcmd;
         break;
-    case GG_WF_KIND_HOTLINE:
+    case GG_WF_KIND_HOTLINE: {
+        /* braces: a declaration may not follow a label in C11 (clang refuses it) */
         bool operator_only = kc->sc->needs & N_ANSWER_NOW; /* answered at intake by 12345 */
         kc->rep = g->resident && r < 40 && !operator_only ? g->resident : cy->district;
         kc->k.source = kc->rep == cy->district ? "hotline" : "app";
         kc->desk = cy->district;
         break;
+    }
     case GG_WF_KIND_WHISTLE:
         kc->rep = r < 80 ? g->community : g->streetcmd;
         kc->desk = g->streetcmd;

@@ -85,16 +85,24 @@ int gg_req_page(gg_req *r, int *limit, char *after, size_t cap)
     *limit = (int)v;
     after[0] = 0;
     const char *c = gg_req_query(r, "cursor");
-    if (c && *c) {
-        size_t n = 0;
-        if (strlen(c) > 2 * GG_CURSOR_MAX ||
-            gg_b64url_decode(c, strlen(c), (unsigned char *)after, cap - 1, &n) != 0 ||
-            n < 2 || after[0] != 'c' || !gg_utf8_valid(after, n, false))
-            return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor",
-                           "the cursor is not one this server gave out");
-        after[n] = 0;
-        memmove(after, after + 1, n); /* drop the version byte */
+    if (c && *c && gg_cursor_decode(c, after, cap) != 0)
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor",
+                       "the cursor is not one this server gave out");
+    return 0;
+}
+
+int gg_cursor_decode(const char *c, char *after, size_t cap)
+{
+    size_t n = 0, len = strlen(c);
+    after[0] = 0;
+    if (cap < 2 || len > 2 * GG_CURSOR_MAX ||
+        gg_b64url_decode(c, len, (unsigned char *)after, cap - 1, &n) != 0 || n < 2 ||
+        after[0] != 'c' || !gg_utf8_valid(after, n, false)) {
+        after[0] = 0;
+        return GG_EINVAL;
     }
+    after[n] = 0;
+    memmove(after, after + 1, n); /* drop the version byte */
     return 0;
 }
 

@@ -87,6 +87,11 @@ int gg_req_json_parsed(gg_req *r, json_t **out);
 /* Pagination: limit (1..200, default 50) and an opaque cursor that decodes
  * to at most GG_CURSOR_MAX bytes of the store's sort key. */
 int gg_req_page(gg_req *r, int *limit, char *after, size_t cap);
+/* The pure part of gg_req_page: decode cursor text c into the sort key it
+ * carries (NUL-terminated, at most cap-1 bytes with the version byte
+ * dropped). GG_EINVAL (and after = "") for anything this server did not
+ * give out: bad base64url, too long, wrong version, not UTF-8, a NUL. */
+int gg_cursor_decode(const char *c, char *after, size_t cap);
 /* Encode a next-cursor from a sort key into the pool; "" key gives NULL. */
 const char *gg_cursor_encode(gg_pool *p, const char *key);
 

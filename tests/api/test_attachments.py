@@ -104,6 +104,17 @@ class Attachments(unittest.TestCase):
                                  headers={"Content-Type": ct})
         self.assertEqual(st, 422)
 
+    def test_part_without_a_name(self):
+        """A part with no name (found by fuzz_multipart: it crashed the server) is refused."""
+        b = uuid.uuid4().hex
+        body = (f"--{b}\r\nContent-Disposition: form-data\r\n\r\n").encode() + JPEG + \
+            f"\r\n--{b}--\r\n".encode()
+        st, e = self.res.request("POST", f"/api/v1/cases/{self.case}/attachments", raw=body,
+                                 headers={"Content-Type": f"multipart/form-data; boundary={b}"})
+        self.assertIn(st, (400, 422), e)
+        st, h = self.srv.anon().get("/healthz")
+        self.assertEqual(st, 200)
+
     def test_too_large(self):
         big = b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024 + 10)
         s = self.srv.login("resident1")
