@@ -9,6 +9,7 @@ PKGS=(
   build-essential pkg-config
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
   libcmocka-dev libcurl4-openssl-dev
+  libminizip-dev libexpat1-dev libxlsxwriter-dev
   python3 sqlite3 curl
   nginx-light wrk
   clang libclang-rt-14-dev
