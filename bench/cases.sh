@@ -44,17 +44,11 @@ OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
 BIN=$BUILD/gridgov
 
 die() { echo "cases: $*" >&2; exit 1; }
+. "$ROOT/bench/lib.sh"
 
 for tool in wrk curl cc make; do
   command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh installs it)"
 done
-secs() { # "10s" / "2m" / "10" -> seconds
-  case "$1" in
-    *m) echo $((${1%m} * 60)) ;;
-    *s) echo "${1%s}" ;;
-    *) echo "$1" ;;
-  esac
-}
 [[ "$(secs "$DURATION")" =~ ^[0-9]+$ ]] || die "DURATION must look like 10s, 2m or 10"
 [[ "$(secs "$WARMUP")" =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 0"
 for v in RAW_SECONDS RAW_BATCH CASES QUERIES YEAR WRK_THREADS SERVER_THREADS; do
@@ -80,17 +74,6 @@ fi
 TMP=$(mktemp -d "$BENCH_TMP/gg-bench-cases.XXXXXX")
 GG_PID=""
 WRK_PID=""
-stop() { # pid: TERM, up to 10 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$WRK_PID"
   stop "$GG_PID"
@@ -108,34 +91,7 @@ for tool in sqlite_inserts gen_cases; do
 done
 "$BIN" demo --db "$TMP/demo.db" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; die "demo db failed"; }
 
-# start_server DB: gridgov on a free loopback port; sets GG_PID and GG (base URL)
-start_server() {
-  GG_RATE_LIMIT=0 GG_ACCESS_LOG=0 "$BIN" serve --db "$1" --listen 127.0.0.1:0 \
-    --threads "$SERVER_THREADS" >"$TMP/gridgov.log" 2>&1 &
-  GG_PID=$!
-  local port=""
-  for _ in $(seq 600); do
-    port=$(sed -n 's|.*serving http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$TMP/gridgov.log" | head -1)
-    [ -n "$port" ] && break
-    kill -0 "$GG_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { cat "$TMP/gridgov.log" >&2; die "gridgov did not start"; }
-  GG=http://127.0.0.1:$port
-}
 
-# login USER: sets COOKIE ("gg_session=..."), CSRF and HOME_PLACE (the user's first place)
-login() {
-  curl -sS -m 10 -D "$TMP/login.h" -o "$TMP/login.json" -H 'Content-Type: application/json' \
-    --data "{\"username\":\"$1\",\"password\":\"$DEMO_PASSWORD\"}" "$GG/api/v1/session"
-  COOKIE=gg_session=$(sed -n 's/^[Ss]et-[Cc]ookie: gg_session=\([^;]*\);.*/\1/p' "$TMP/login.h" | head -1)
-  CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-  HOME_PLACE=$(sed -n 's/.*"place_ids":\["\([0-9]*\)".*/\1/p' "$TMP/login.json")
-  if [ "$COOKIE" = gg_session= ] || [ -z "$CSRF" ] || [ -z "$HOME_PLACE" ]; then
-    cat "$TMP/login.h" "$TMP/login.json" >&2
-    die "login as $1 failed"
-  fi
-}
 
 to_ms() { # 1.23ms / 850.00us / 1.02s -> ms
   awk -v v="$1" 'BEGIN {
@@ -164,6 +120,7 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 cp "$TMP/demo.db" "$TMP/create.db"
 start_server "$TMP/create.db"
 login "$DEMO_USER"
+[ -n "$HOME_PLACE" ] || die "$DEMO_USER has no place to open cases in"
 CATS=$(curl -sS -m 10 -H "Cookie: $COOKIE" "$GG/api/v1/categories?kind=event")
 CATEGORY=$(echo "$CATS" | grep -o '{"id":"[0-9]*","kind":"event","code":"city_appearance"' |
   sed 's/.*"id":"\([0-9]*\)".*/\1/' | head -1)
@@ -225,6 +182,7 @@ if [ "$CASES" -gt 0 ]; then
   DB_MB=$(($(stat -c %s "$TMP/big.db") / 1024 / 1024))
   start_server "$TMP/big.db"
   login "$STREET_USER"
+  [ -n "$HOME_PLACE" ] || die "$STREET_USER has no street"
   Q="$GG/api/v1/case-metrics?place_id=$HOME_PLACE&from=$YEAR-01-01&to=$YEAR-12-31"
   code=$(curl -sS -m 120 -o "$TMP/metrics.json" -w '%{http_code} %{time_total}' -H "Cookie: $COOKIE" "$Q")
   [ "${code%% *}" = 200 ] || { cat "$TMP/metrics.json" >&2; die "GET $Q answered $code"; }

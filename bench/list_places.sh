@@ -28,20 +28,11 @@ DEMO_PASSWORD=${DEMO_PASSWORD:-gridgov-demo-2026}
 BIN=$ROOT/build/gridgov
 
 die() { echo "list_places: $*" >&2; exit 1; }
+. "$ROOT/bench/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX" ] || die "nginx not found (Debian: apt-get install nginx-light)"
 command -v wrk >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
 command -v curl >/dev/null || die "curl not found"
 
-# "10s" / "2m" / "10" -> seconds, for the timeouts around wrk
-secs() {
-  case "$1" in
-    *m) echo $((${1%m} * 60)) ;;
-    *s) echo "${1%s}" ;;
-    *) echo "$1" ;;
-  esac
-}
 [[ "$(secs "$DURATION")" =~ ^[0-9]+$ ]] || die "DURATION must look like 10s, 2m or 10"
 [[ "$(secs "$WARMUP")" =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 0"
 
@@ -50,17 +41,6 @@ GG_PID=""
 NGX_PID=""
 WRK_PID=""
 
-stop() { # pid: TERM, up to 5 s, then KILL
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$WRK_PID"
   stop "$NGX_PID"
@@ -70,18 +50,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# a free loopback port: one nothing answers on (bind errors are caught later)
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port found"
-}
 
 # ---- build and the demo city -------------------------------------------------
 echo "building (make)..." >&2
@@ -89,24 +57,9 @@ make -C "$ROOT" >"$TMP/make.log" 2>&1 || { tail -30 "$TMP/make.log" >&2; die "ma
 "$BIN" demo --db "$TMP/demo.db" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; die "demo db failed"; }
 
 # ---- gridgov -------------------------------------------------------------------
-GG_RATE_LIMIT=0 GG_ACCESS_LOG=0 "$BIN" serve --db "$TMP/demo.db" --listen 127.0.0.1:0 \
-  --threads "$SERVER_THREADS" >"$TMP/gridgov.log" 2>&1 &
-GG_PID=$!
-GG_PORT=""
-for _ in $(seq 300); do
-  GG_PORT=$(sed -n 's|.*serving http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$TMP/gridgov.log" | head -1)
-  [ -n "$GG_PORT" ] && break
-  kill -0 "$GG_PID" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$GG_PORT" ] || { cat "$TMP/gridgov.log" >&2; die "gridgov did not start"; }
-GG=http://127.0.0.1:$GG_PORT
-
-curl -sS -m 10 -D "$TMP/login.h" -o "$TMP/login.json" -H 'Content-Type: application/json' \
-  --data "{\"username\":\"$DEMO_USER\",\"password\":\"$DEMO_PASSWORD\"}" "$GG/api/v1/session"
-TOKEN=$(sed -n 's/^[Ss]et-[Cc]ookie: gg_session=\([^;]*\);.*/\1/p' "$TMP/login.h" | head -1)
-[ -n "$TOKEN" ] || { cat "$TMP/login.h" "$TMP/login.json" >&2; die "login as $DEMO_USER failed"; }
-COOKIE="Cookie: gg_session=$TOKEN"
+start_server "$TMP/demo.db"
+login "$DEMO_USER"
+COOKIE="Cookie: $COOKIE"
 
 DISTRICT=$(curl -sS -m 10 -H "$COOKIE" "$GG/api/v1/places" |
   sed -n 's/^{"items":\[{"id":"\([0-9]*\)".*/\1/p')
@@ -121,46 +74,9 @@ n=$( (grep -o "\"kind\":\"$KIND\"" "$TMP/sample.json" || true) | wc -l)
 GG_BYTES=$(wc -c <"$TMP/sample.json")
 
 # ---- nginx -------------------------------------------------------------------------
-# Started as root, nginx runs its workers as nobody: they must be able to read the file.
-chmod 755 "$TMP"
-mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
-chmod -R a+rX "$TMP/nginx"
-head -c "$STATIC_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/nginx/www/static.txt"
-NGX_PORT=$(free_port)
-cat >"$TMP/nginx/nginx.conf" <<EOF
-# minimal nginx for the benchmark: one static file, no logs, loopback only
-daemon off;
-worker_processes $SERVER_THREADS;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 1000000;  # like gridgov: no cap on requests per connection
-    client_body_temp_path $TMP/nginx/tmp/body;
-    proxy_temp_path $TMP/nginx/tmp/proxy;
-    fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-    uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-    scgi_temp_path $TMP/nginx/tmp/scgi;
-    default_type text/plain;
-    server {
-        listen 127.0.0.1:$NGX_PORT;
-        root $TMP/nginx/www;
-    }
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
-  >"$TMP/nginx/stdout.log" 2>&1 &
-NGX_PID=$!
-NGX=http://127.0.0.1:$NGX_PORT
+start_nginx "$STATIC_BYTES"
 NGX_PATH=/static.txt
-for _ in $(seq 100); do
-  code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$NGX$NGX_PATH" || true)
-  [ "$code" = 200 ] && break
-  kill -0 "$NGX_PID" 2>/dev/null || break
-  sleep 0.1
-done
-[ "$code" = 200 ] || { cat "$TMP/nginx/error.log" "$TMP/nginx/stdout.log" >&2 || true; die "nginx did not start"; }
+NGX=${NGX%"$NGX_PATH"}
 
 # ---- load ------------------------------------------------------------------------------
 mkdir -p "$OUT_DIR"

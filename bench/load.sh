@@ -39,19 +39,10 @@ BIN=$BUILD/gridgov
 YEAR=$(TZ=Asia/Shanghai date +%Y)
 
 die() { echo "load: $*" >&2; exit 1; }
-
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX" ] || die "nginx not found (Debian: apt-get install nginx-light)"
+. "$ROOT/bench/lib.sh"
 for tool in wrk curl make; do
   command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh installs it)"
 done
-secs() { # "10s" / "2m" / "10" -> seconds
-  case "$1" in
-    *m) echo $((${1%m} * 60)) ;;
-    *s) echo "${1%s}" ;;
-    *) echo "$1" ;;
-  esac
-}
 for v in DURATION READ_DURATION WARMUP; do
   [[ "$(secs "${!v}")" =~ ^[0-9]+$ ]] || die "$v must look like 30s, 5m or 30"
 done
@@ -65,17 +56,6 @@ GG_PID=""
 NGX_PID=""
 WRK_PID=""
 RSS_PID=""
-stop() { # pid: TERM, up to 10 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop "$RSS_PID"
   stop "$WRK_PID"
@@ -86,49 +66,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# a loopback port nothing answers on, below the ephemeral range (where the
-# benchmark's own client ports could be taking it); a bind error is retried
-free_port() {
-  local p lo
-  lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  [ "$lo" -gt 11000 ] || lo=32768
-  for _ in $(seq 50); do
-    p=$((10000 + RANDOM % (lo - 10000)))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port found"
-}
 
 # ---- build, the demo city, gridgov ---------------------------------------------------
 echo "building ($BUILD)..." >&2
 make -C "$ROOT" BUILD="$BUILD" "$BIN" >"$TMP/make.log" 2>&1 || { tail -30 "$TMP/make.log" >&2; die "make failed"; }
 "$BIN" demo --db "$TMP/demo.db" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log" >&2; die "demo db failed"; }
 
-GG_RATE_LIMIT=0 GG_ACCESS_LOG=0 "$BIN" serve --db "$TMP/demo.db" --listen 127.0.0.1:0 \
-  --threads "$SERVER_THREADS" >"$TMP/gridgov.log" 2>&1 &
-GG_PID=$!
-port=""
-for _ in $(seq 600); do
-  port=$(sed -n 's|.*serving http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$TMP/gridgov.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$GG_PID" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$TMP/gridgov.log" >&2; die "gridgov did not start"; }
-GG=http://127.0.0.1:$port
-
-curl -sS -m 10 -D "$TMP/login.h" -o "$TMP/login.json" -H 'Content-Type: application/json' \
-  --data "{\"username\":\"$DEMO_USER\",\"password\":\"$DEMO_PASSWORD\"}" "$GG/api/v1/session"
-COOKIE=gg_session=$(sed -n 's/^[Ss]et-[Cc]ookie: gg_session=\([^;]*\);.*/\1/p' "$TMP/login.h" | head -1)
-CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-HOME_PLACE=$(sed -n 's/.*"place_ids":\["\([0-9]*\)".*/\1/p' "$TMP/login.json")
-if [ "$COOKIE" = gg_session= ] || [ -z "$CSRF" ] || [ -z "$HOME_PLACE" ]; then
-  cat "$TMP/login.h" "$TMP/login.json" >&2
-  die "login as $DEMO_USER failed"
-fi
+start_server "$TMP/demo.db"
+login "$DEMO_USER"
+[ -n "$HOME_PLACE" ] || die "$DEMO_USER has no place"
 
 # ids for the mix: the items' leading "id" of each list (comma-separated)
 item_ids() { # path [kind]
@@ -210,53 +156,7 @@ echo "read-only mix: $READ_DURATION..." >&2
 GG_MIX=read run_wrk read "$READ_DURATION" "$GG" -s "$ROOT/bench/load_mix.lua"
 
 # (3) nginx on loopback, its own config, one small static file
-chmod 755 "$TMP" # nginx started as root serves as nobody
-mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
-head -c "$STATIC_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/nginx/www/static.txt"
-chmod -R a+rX "$TMP/nginx"
-start_nginx() { # on a free port: sets NGX_PID and NGX; 1 if it does not answer
-  NGX_PORT=$(free_port)
-  cat >"$TMP/nginx/nginx.conf" <<EOF
-# minimal nginx for the benchmark: one static file, no logs, loopback only
-daemon off;
-worker_processes $SERVER_THREADS;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $TMP/nginx/tmp/body;
-    proxy_temp_path $TMP/nginx/tmp/proxy;
-    fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-    uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-    scgi_temp_path $TMP/nginx/tmp/scgi;
-    default_type text/plain;
-    server {
-        listen 127.0.0.1:$NGX_PORT;
-        root $TMP/nginx/www;
-    }
-}
-EOF
-  "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
-    >"$TMP/nginx/stdout.log" 2>&1 &
-  NGX_PID=$!
-  NGX=http://127.0.0.1:$NGX_PORT/static.txt
-  local code=""
-  for _ in $(seq 100); do
-    code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$NGX" || true)
-    [ "$code" = 200 ] && return 0
-    kill -0 "$NGX_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  stop "$NGX_PID"
-  NGX_PID=""
-  return 1
-}
-for attempt in 1 2 3 4 5; do
-  start_nginx && break
-  [ "$attempt" -lt 5 ] || { cat "$TMP/nginx/error.log" "$TMP/nginx/stdout.log" >&2 || true; die "nginx did not start"; }
-done
+start_nginx "$STATIC_BYTES"
 echo "nginx: $READ_DURATION of $NGX..." >&2
 run_wrk nginx "$READ_DURATION" "$NGX"
 
