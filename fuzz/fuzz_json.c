@@ -53,39 +53,6 @@ static const struct {
     {case_act, GG_ARRAY_LEN(case_act)},
 };
 
-static void write_value(gg_jw *w, json_t *v);
-
-static void write_object(gg_jw *w, json_t *o)
-{
-    const char *k;
-    json_t *x;
-    gg_jw_obj(w);
-    json_object_foreach(o, k, x) {
-        gg_jw_key(w, k);
-        write_value(w, x);
-    }
-    gg_jw_obj_end(w);
-}
-
-static void write_value(gg_jw *w, json_t *v)
-{
-    size_t i;
-    json_t *x;
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: write_object(w, v); break;
-    case JSON_ARRAY:
-        gg_jw_arr(w);
-        json_array_foreach(v, i, x) write_value(w, x);
-        gg_jw_arr_end(w);
-        break;
-    case JSON_STRING: gg_jw_strn(w, json_string_value(v), json_string_length(v)); break;
-    case JSON_INTEGER: gg_jw_int(w, json_integer_value(v)); break;
-    case JSON_REAL: gg_jw_double(w, json_real_value(v)); break;
-    case JSON_TRUE: gg_jw_bool(w, true); break;
-    case JSON_FALSE: gg_jw_bool(w, false); break;
-    case JSON_NULL: gg_jw_null(w); break;
-    }
-}
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -126,7 +93,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     gg_buf_init(&b, 4u << 20);
     gg_jw w;
     gg_jw_init(&w, &b);
-    write_object(&w, root);
+    gg_jr_write(&w, root);
     int st = gg_jw_status(&w);
     if (st == 0) {
         json_t *again = NULL;

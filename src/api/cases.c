@@ -54,8 +54,6 @@ static int limits_of(gg_conn *c, gg_pool *p, int64_t category_id, gg_case_limits
 
 /* ---- JSON ---- */
 
-static void kid_or_null(gg_jw *w, const char *k, int64_t v) { gg_jw_kid(w, k, v); }
-
 /* A resident or member who neither reported nor holds a case sees it only so
  * they can "+1" it: not who reported it, nor the free text that may name
  * people (description, address). */
@@ -100,7 +98,7 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
     }
     gg_jw_kstr(w, "urgency", k->urgency);
     gg_jw_kstr(w, "source", k->source);
-    kid_or_null(w, "reporter_id", redact ? 0 : k->reporter_id);
+    gg_jw_kid(w, "reporter_id", redact ? 0 : k->reporter_id);
     gg_jw_key(w, "owner");
     gg_jw_obj(w);
     gg_jw_kid(w, "place_id", k->owner_place_id);
@@ -126,9 +124,7 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
     gg_jw_kint(w, "support_count", k->support_count);
     gg_jw_kint(w, "return_count", k->return_count);
     gg_jw_kint(w, "rework_count", k->rework_count);
-    gg_jw_key(w, "rating");
-    if (k->rating) gg_jw_int(w, k->rating);
-    else gg_jw_null(w);
+    gg_jw_kint_or_null(w, "rating", k->rating);
     gg_jw_ktime(w, "responded_at", k->responded_at);
     gg_jw_ktime(w, "dispatched_at", k->dispatched_at);
     gg_jw_ktime(w, "closed_at", k->closed_at);
@@ -145,9 +141,7 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
             gg_jw_kid(w, "unit_id", units[i].unit_id);
             gg_jw_ktime(w, "summoned_at", units[i].summoned_at);
             gg_jw_ktime(w, "reported_at", units[i].reported_at);
-            gg_jw_key(w, "rating");
-            if (units[i].rating) gg_jw_int(w, units[i].rating);
-            else gg_jw_null(w);
+            gg_jw_kint_or_null(w, "rating", units[i].rating);
             gg_jw_obj_end(w);
         }
         gg_jw_arr_end(w);
@@ -409,9 +403,7 @@ int gg_h_case_flow(gg_req *r)
         gg_jw_kid(w, "target_unit_id", f->target_unit_id);
         gg_jw_kid(w, "target_user_id", f->target_user_id);
         gg_jw_kid(w, "target_place_id", f->target_place_id);
-        gg_jw_key(w, "rating");
-        if (f->rating) gg_jw_int(w, f->rating);
-        else gg_jw_null(w);
+        gg_jw_kint_or_null(w, "rating", f->rating);
         gg_jw_obj_end(w);
     }
     gg_api_list_end(w, r->pool, NULL);

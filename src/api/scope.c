@@ -29,7 +29,10 @@ int gg_scope_none(gg_req *r) { return 0; }
 int gg_scope_list(gg_req *r) { return 0; }
 int gg_scope_self(gg_req *r) { return r->who ? 0 : GG_EUNAUTH; }
 
-static int place_in_scope(gg_req *r, int64_t id, const char *field, gg_place **out)
+/* The place id names must exist and lie in the caller's scope. A missing
+ * place is 404 when the id is the URL's own object (in_path), else 422 for
+ * the body or query field that names it. */
+static int place_in_scope(gg_req *r, int64_t id, const char *field, bool in_path, gg_place **out)
 {
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
@@ -37,10 +40,8 @@ static int place_in_scope(gg_req *r, int64_t id, const char *field, gg_place **o
     if (!p) return GG_ENOMEM;
     int rc = gg_place_get(c, r->pool, id, p);
     if (rc == GG_ENOTFOUND)
-        return gg_fail(&r->err, field[0] == 'i' && field[1] == 'd' ? GG_ENOTFOUND : GG_EINVAL,
-                       field[0] == 'i' && field[1] == 'd' ? 404 : 422,
-                       field[0] == 'i' && field[1] == 'd' ? "not_found" : "invalid_reference",
-                       field, "no such place");
+        return in_path ? gg_fail(&r->err, GG_ENOTFOUND, 404, "not_found", field, "no such place")
+                       : gg_fail(&r->err, GG_EINVAL, 422, "invalid_reference", field, "no such place");
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the place");
     if (!gg_scope_covers(r->who, p->path)) return out_of_scope(r);
     *out = p;
@@ -52,7 +53,7 @@ int gg_scope_place_param(gg_req *r)
     int64_t id;
     gg_place *p;
     if (gg_req_param_id(r, "id", &id)) return GG_ENOTFOUND;
-    int rc = place_in_scope(r, id, "id", &p);
+    int rc = place_in_scope(r, id, "id", true, &p);
     if (!rc) r->obj = p;
     return rc;
 }
@@ -85,7 +86,7 @@ int gg_scope_place_body(gg_req *r)
     if (rc) return rc;
     if (pid == 0) return r->who->global_scope ? 0 : out_of_scope(r);
     gg_place *p;
-    rc = place_in_scope(r, pid, "parent_id", &p);
+    rc = place_in_scope(r, pid, "parent_id", false, &p);
     if (!rc) r->obj = p;
     return rc;
 }
@@ -100,7 +101,7 @@ int gg_scope_place_move(gg_req *r)
         return gg_fail(&r->err, GG_EINVAL, 422, "missing_field", "parent_id",
                        "parent_id is required");
     gg_place *np;
-    return place_in_scope(r, pid, "parent_id", &np);
+    return place_in_scope(r, pid, "parent_id", false, &np);
 }
 
 int gg_scope_unit_param(gg_req *r)
@@ -129,7 +130,7 @@ int gg_scope_place_id_body(gg_req *r)
     if (pid == 0)
         return gg_fail(&r->err, GG_EINVAL, 422, "missing_field", "place_id", "place_id is required");
     gg_place *p;
-    rc = place_in_scope(r, pid, "place_id", &p);
+    rc = place_in_scope(r, pid, "place_id", false, &p);
     if (!rc) r->obj = p;
     return rc;
 }
@@ -186,7 +187,7 @@ int gg_scope_account_body(gg_req *r)
             return gg_fail(&r->err, GG_EINVAL, 422, "invalid_id", "place_ids",
                            "place_ids must hold place ids");
         gg_place *p;
-        rc = place_in_scope(r, pid, "place_ids", &p);
+        rc = place_in_scope(r, pid, "place_ids", false, &p);
         if (rc) return rc;
     }
     return 0;
@@ -250,7 +251,7 @@ int gg_scope_place_query(gg_req *r)
         return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "place_id",
                        "place_id names the place whose subtree is counted");
     gg_place *p;
-    int rc = place_in_scope(r, id, "place_id", &p);
+    int rc = place_in_scope(r, id, "place_id", false, &p);
     if (!rc) r->obj = p;
     return rc;
 }

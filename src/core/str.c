@@ -4,6 +4,7 @@
  * nothing past U+10FFFF), base64url, hex, and query-string decoding.
  * Nothing here reads past p + n or assumes a NUL terminator.
  */
+#include <assert.h>
 #include "core/str.h"
 
 #include <string.h>
@@ -263,4 +264,19 @@ size_t gg_strlcpy(char *dst, const char *src, size_t cap)
     memcpy(dst, src, len);
     dst[len] = '\0';
     return len;
+}
+
+bool gg_all_digits(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9') return false;
+    return true;
+}
+
+int gg_digits_value(const char *p, size_t n)
+{
+    assert(n <= 9);
+    int v = 0;
+    for (size_t i = 0; i < n; i++) v = v * 10 + (p[i] - '0');
+    return v;
 }

@@ -23,6 +23,11 @@ bool gg_str_has_prefix(gg_str a, const char *z);
  * spaces) within [min, max]. GG_EINVAL on any other byte, overflow or range. */
 int gg_parse_i64(const char *p, size_t n, int64_t min, int64_t max, int64_t *out);
 
+/* All n bytes are ASCII digits (true for n == 0). */
+bool gg_all_digits(const char *p, size_t n);
+/* The value of n <= 9 bytes already known to be digits (codes, dates). */
+int gg_digits_value(const char *p, size_t n);
+
 /* Valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). NUL bytes are
  * rejected too when allow_nul is false. */
 bool gg_utf8_valid(const char *p, size_t n, bool allow_nul);

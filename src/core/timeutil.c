@@ -58,7 +58,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 }
 
 /* Days since 1970-01-01 of the civil date y-m-d (m 1..12, d 1..31). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t gg_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = floor_div(y, 400);
@@ -68,7 +68,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void gg_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = floor_div(z, 146097);
@@ -92,6 +92,11 @@ static int days_in_month(int64_t y, int m)
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
+bool gg_date_valid(int64_t y, int m, int d)
+{
+    return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
 void gg_time_format(int64_t t_us, int offset_min, char *dst, size_t cap)
 {
     if (cap == 0)
@@ -101,7 +106,7 @@ void gg_time_format(int64_t t_us, int offset_min, char *dst, size_t cap)
     int64_t sod = secs - days * SEC_PER_DAY;
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    gg_civil_from_days(days, &y, &m, &d);
 
     char zone[8] = "Z";
     if (offset_min != 0) {
@@ -155,7 +160,7 @@ int gg_time_parse(const char *p, size_t n, int offset_min, int64_t *out_us)
     int y, mo, d, hh, mi, ss, off;
     if (n < 10 || !parse_date(p, &y, &mo, &d))
         return GG_EINVAL;
-    int64_t days = days_from_civil(y, mo, d);
+    int64_t days = gg_days_from_civil(y, mo, d);
     if (n == 10) {
         *out_us = (days * SEC_PER_DAY - (int64_t)offset_min * 60) * US_PER_SEC;
         return 0;

@@ -6,6 +6,7 @@
 #ifndef GG_TIMEUTIL_H
 #define GG_TIMEUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,13 @@ void gg_time_format(int64_t t_us, int offset_min, char *dst, size_t cap);
 /* Parse ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)" or a date
  * "YYYY-MM-DD" (taken at 00:00 in the zone with offset_min). GG_EINVAL if bad. */
 int gg_time_parse(const char *p, size_t n, int offset_min, int64_t *out_us);
+
+/* Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), shared
+ * by every module that reads dates: days since 1970-01-01 of y-m-d and back,
+ * and whether y-m-d exists. */
+int64_t gg_days_from_civil(int64_t y, int m, int d);
+void gg_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+bool gg_date_valid(int64_t y, int m, int d);
 
 /* Offset of the configured display zone, minutes east of UTC. */
 int gg_display_offset_min(void);

@@ -626,46 +626,17 @@ void gg_geo_write_shape(gg_jw *w, const gg_geo_shape *s, int decimals)
     gg_jw_obj_end(w);
 }
 
-/* A jansson value through the writer (properties, ids). */
-static void write_json(gg_jw *w, json_t *v)
-{
-    const char *k;
-    size_t i;
-    json_t *x;
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        gg_jw_obj(w);
-        json_object_foreach(v, k, x) {
-            gg_jw_key(w, k);
-            write_json(w, x);
-        }
-        gg_jw_obj_end(w);
-        break;
-    case JSON_ARRAY:
-        gg_jw_arr(w);
-        json_array_foreach(v, i, x) write_json(w, x);
-        gg_jw_arr_end(w);
-        break;
-    case JSON_STRING: gg_jw_strn(w, json_string_value(v), json_string_length(v)); break;
-    case JSON_INTEGER: gg_jw_int(w, json_integer_value(v)); break;
-    case JSON_REAL: gg_jw_double(w, json_real_value(v)); break;
-    case JSON_TRUE: gg_jw_bool(w, true); break;
-    case JSON_FALSE: gg_jw_bool(w, false); break;
-    case JSON_NULL: gg_jw_null(w); break;
-    }
-}
-
 static void write_feature(gg_jw *w, const gg_geo_feature *f, int decimals)
 {
     gg_jw_obj(w);
     gg_jw_kstr(w, "type", "Feature");
     if (f->id) {
         gg_jw_key(w, "id");
-        write_json(w, f->id);
+        gg_jr_write(w, f->id);
     }
     gg_jw_key(w, "properties");
     if (f->properties)
-        write_json(w, f->properties);
+        gg_jr_write(w, f->properties);
     else
         gg_jw_null(w);
     gg_jw_key(w, "geometry");

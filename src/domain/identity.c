@@ -10,6 +10,10 @@
  */
 #include "domain/identity.h"
 
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "domain/place.h"
+
 #include <string.h>
 
 /* ---- tables ------------------------------------------------------------- */
@@ -17,12 +21,6 @@
 /* ISO 7064 MOD 11-2: weight of position i is 2^(17-i) mod 11. */
 static const int id_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char id_check_chars[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
-
-/* GB/T 2260 province-level prefixes: the list src/domain/place.c uses. */
-static const int province_codes[] = {
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
-    43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-};
 
 /* Whole-province codes that still stand for a place of issue: the residence
  * permits of Hong Kong and Macao residents carry them. */
@@ -57,23 +55,6 @@ static bool is_digit(char c)
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!is_digit(s[i]))
-            return false;
-    return true;
-}
-
-/* Value of n (<= 9) characters already known to be digits. */
-static int digits_value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
 }
 
 /* Drop leading and trailing ASCII blanks from the n bytes at *s. */
@@ -154,41 +135,6 @@ static long utf8_count(const char *z)
     return count;
 }
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : mdays[m - 1];
-}
-
-static bool date_exists(int y, int m, int d)
-{
-    return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* Days since 1970-01-01 of a Gregorian date with y >= 1 (days-from-civil). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int64_t yy = y - (m <= 2);
-    int64_t era = yy / 400; /* yy >= 0 for every year this module accepts */
-    int64_t yoe = yy - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool province_known(int p)
-{
-    for (size_t i = 0; i < GG_ARRAY_LEN(province_codes); i++)
-        if (province_codes[i] == p)
-            return true;
-    return false;
-}
-
 /* ---- ID numbers --------------------------------------------------------- */
 
 #define FAIL_ID(e, ...) \
@@ -214,7 +160,7 @@ int gg_id_upgrade_legacy(const char *s15, char out[GG_ID_LEN + 1])
         return GG_EINVAL;
     out[0] = '\0';
     if (s15 == NULL || len_upto(s15, GG_ID_LEGACY_LEN + 1) != GG_ID_LEGACY_LEN ||
-        !all_digits(s15, GG_ID_LEGACY_LEN))
+        !gg_all_digits(s15, GG_ID_LEGACY_LEN))
         return GG_EINVAL;
     memcpy(out, s15, 6);
     out[6] = '1';
@@ -261,7 +207,7 @@ static int id_chars_check(const char *s, size_t n, size_t chars, gg_error *e)
 
 static int id_region_check(const char *d, gg_error *e)
 {
-    if (!province_known(digits_value(d, 2)))
+    if (!gg_place_province_known(gg_digits_value(d, 2)))
         return FAIL_ID(e, "region %.6s is not a Chinese region code", d);
     if (memcmp(d + 2, "0000", 4) == 0) {
         for (size_t i = 0; i < GG_ARRAY_LEN(province_wide_regions); i++)
@@ -277,13 +223,13 @@ static int id_region_check(const char *d, gg_error *e)
 
 static int id_birth_check(const char *d, int64_t today, gg_id_info *info, gg_error *e)
 {
-    int y = digits_value(d + 6, 4), m = digits_value(d + 10, 2), day = digits_value(d + 12, 2);
+    int y = gg_digits_value(d + 6, 4), m = gg_digits_value(d + 10, 2), day = gg_digits_value(d + 12, 2);
 
     if (y < 1900)
         return FAIL_ID(e, "birth date %04d-%02d-%02d is before 1900", y, m, day);
-    if (!date_exists(y, m, day))
+    if (!gg_date_valid(y, m, day))
         return FAIL_ID(e, "birth date %04d-%02d-%02d does not exist", y, m, day);
-    int64_t bd = days_from_civil(y, m, day);
+    int64_t bd = gg_days_from_civil(y, m, day);
     if (bd > today)
         return FAIL_ID(e, "birth date %04d-%02d-%02d is in the future", y, m, day);
     info->year = y;
@@ -370,9 +316,9 @@ static bool looks_scientific(const char *s, size_t n)
     if (i < n && s[i] == '+')
         i++;
     size_t en = n - i;
-    if (en < 1 || en > 2 || !all_digits(s + i, en))
+    if (en < 1 || en > 2 || !gg_all_digits(s + i, en))
         return false;
-    int exp = digits_value(s + i, en);
+    int exp = gg_digits_value(s + i, en);
     return exp >= 14 && exp <= 17;
 }
 
@@ -380,12 +326,12 @@ static bool looks_scientific(const char *s, size_t n)
  * first 15 shaped like an ID number, the check digit not matching. */
 static bool looks_truncated(const char *s, size_t n)
 {
-    if (n != GG_ID_LEN || !all_digits(s, n) || memcmp(s + 15, "000", 3) != 0)
+    if (n != GG_ID_LEN || !gg_all_digits(s, n) || memcmp(s + 15, "000", 3) != 0)
         return false;
-    if (!province_known(digits_value(s, 2)))
+    if (!gg_place_province_known(gg_digits_value(s, 2)))
         return false;
-    int y = digits_value(s + 6, 4), m = digits_value(s + 10, 2), d = digits_value(s + 12, 2);
-    if (y < 1900 || y > 2099 || !date_exists(y, m, d))
+    int y = gg_digits_value(s + 6, 4), m = gg_digits_value(s + 10, 2), d = gg_digits_value(s + 12, 2);
+    if (y < 1900 || y > 2099 || !gg_date_valid(y, m, d))
         return false;
     return gg_id_check_digit(s) != s[17];
 }

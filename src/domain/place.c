@@ -11,6 +11,8 @@
  */
 #include "domain/place.h"
 
+#include "core/str.h"
+
 #include <assert.h>
 #include <string.h>
 
@@ -95,23 +97,6 @@ static size_t len_upto(const char *s, size_t max)
     while (n < max && s[n] != '\0')
         n++;
     return n;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-/* Value of n (<= 4) decimal digits already known to be digits. */
-static int digits_value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
 }
 
 /* The sequence rule for kind/subtype; subtype NULL selects the default. */
@@ -253,7 +238,7 @@ int gg_place_seq_range(int kind, const char *subtype, int *digits, int *lo, int 
 
 /* ---- codes -------------------------------------------------------------- */
 
-static bool province_known(int p)
+bool gg_place_province_known(int p)
 {
     for (size_t i = 0; i < GG_ARRAY_LEN(province_codes); i++)
         if (province_codes[i] == p)
@@ -265,9 +250,9 @@ static int district_code_check(const char *code, gg_error *e)
 {
     size_t n = len_upto(code, 7);
 
-    if (n != 6 || !all_digits(code, n))
+    if (n != 6 || !gg_all_digits(code, n))
         return FAIL_CODE(e, "a district's code must be exactly 6 digits (GB/T 2260)");
-    if (!province_known(digits_value(code, 2)))
+    if (!gg_place_province_known(gg_digits_value(code, 2)))
         return FAIL_CODE(e, "a district's code must begin with a GB/T 2260 province code; "
                             "%.2s is not one", code);
     if (code[2] == '0' && code[3] == '0')
@@ -300,20 +285,20 @@ int gg_place_code_check(int kind, const char *subtype, const char *parent_code,
         return FAIL_CODE(e, "a %s's code cannot be checked without its parent's code", kname);
     /* Bounded: pn < GG_PLACE_CODE_MAX, so %s below never prints more than 23 bytes. */
     size_t pn = len_upto(parent_code, GG_PLACE_CODE_MAX);
-    if (pn == 0 || pn + (size_t)digits > GG_PLACE_CODE_MAX - 1 || !all_digits(parent_code, pn))
+    if (pn == 0 || pn + (size_t)digits > GG_PLACE_CODE_MAX - 1 || !gg_all_digits(parent_code, pn))
         return FAIL_CODE(e, "the parent's code is not a valid place code");
 
     size_t n = len_upto(code, GG_PLACE_CODE_MAX);
     if (n == GG_PLACE_CODE_MAX)
         return FAIL_CODE(e, "code must be at most %d digits long", GG_PLACE_CODE_MAX - 1);
-    if (!all_digits(code, n))
+    if (!gg_all_digits(code, n))
         return FAIL_CODE(e, "code must contain only digits");
     if (n < pn || memcmp(code, parent_code, pn) != 0)
         return FAIL_CODE(e, "code must start with the parent's code %s", parent_code);
     if (n != pn + (size_t)digits)
         return FAIL_CODE(e, "a %s's code must be the parent's code %s followed by exactly %d digits",
                          r->label, parent_code, digits);
-    int seq = digits_value(code + pn, (size_t)digits);
+    int seq = gg_digits_value(code + pn, (size_t)digits);
     if (seq < lo || seq > hi)
         return FAIL_CODE(e, "a %s's code must end in %0*d-%0*d", r->label, digits, lo, digits, hi);
     return GG_OK;
@@ -332,7 +317,7 @@ int gg_place_code_compose(int kind, const char *subtype, const char *parent_code
         return GG_EINVAL;
     size_t pn = len_upto(parent_code, GG_PLACE_CODE_MAX);
     size_t total = pn + (size_t)digits;
-    if (pn == 0 || !all_digits(parent_code, pn) || total > GG_PLACE_CODE_MAX - 1 || total >= cap)
+    if (pn == 0 || !gg_all_digits(parent_code, pn) || total > GG_PLACE_CODE_MAX - 1 || total >= cap)
         return GG_EINVAL;
 
     memcpy(out, parent_code, pn);

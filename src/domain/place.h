@@ -55,6 +55,10 @@ bool gg_place_subtype_valid(int kind, const char *subtype);
  * refused for every other place. */
 bool gg_place_dedicated_kind_valid(const char *dk);
 
+/* Is p (two digits) a GB/T 2260 province-level prefix (11 北京 … 82 澳门)?
+ * Shared by place codes and ID numbers (domain/identity.c). */
+bool gg_place_province_known(int p);
+
 /* Whether a place of child_kind may hang under a place of parent_kind
  * (parent_kind GG_PK_NONE means "at the root": only districts). */
 bool gg_place_child_allowed(int parent_kind, int child_kind);

@@ -17,6 +17,8 @@
  */
 #include "io/xlsx.h"
 
+#include "core/timeutil.h"
+
 #include <expat.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1127,31 +1129,6 @@ const char *gg_xlsx_sheet_name(const gg_xlsx *x, size_t i)
 
 /* ---- date serial numbers -------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, gg_xlsx_date *o)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    o->year = (int)(yoe + era * 400 + (m <= 2));
-    o->month = (int)m;
-    o->day = (int)(doy - (153 * mp + 2) / 5 + 1);
-}
-
 int gg_xlsx_serial_date(const char *text, size_t len, bool date1904, gg_xlsx_date *out)
 {
     char tmp[64];
@@ -1164,10 +1141,12 @@ int gg_xlsx_serial_date(const char *text, size_t len, bool date1904, gg_xlsx_dat
     int64_t secs = (int64_t)llround((v - (double)day) * 86400.0);
     if (secs >= 86400) { day++; secs = 0; }
     int64_t epoch;
-    if (date1904) epoch = days_from_civil(1904, 1, 1);
+    if (date1904) epoch = gg_days_from_civil(1904, 1, 1);
     else if (day == 60) return GG_EINVAL; /* 1900-02-29 never was */
-    else epoch = day < 60 ? days_from_civil(1899, 12, 31) : days_from_civil(1899, 12, 30);
-    civil_from_days(epoch + day, out);
+    else epoch = day < 60 ? gg_days_from_civil(1899, 12, 31) : gg_days_from_civil(1899, 12, 30);
+    int64_t y;
+    gg_civil_from_days(epoch + day, &y, &out->month, &out->day);
+    out->year = (int)y;
     out->seconds = (int)secs;
     return out->year <= 9999 ? 0 : GG_EINVAL;
 }

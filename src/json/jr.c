@@ -268,3 +268,31 @@ bool gg_jr_has(json_t *obj, const char *key)
 {
     return json_object_get(obj, key) != NULL;
 }
+
+void gg_jr_write(gg_jw *w, const json_t *v)
+{
+    const char *k;
+    size_t i;
+    json_t *x;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        gg_jw_obj(w);
+        json_object_foreach((json_t *)v, k, x) {
+            gg_jw_key(w, k);
+            gg_jr_write(w, x);
+        }
+        gg_jw_obj_end(w);
+        break;
+    case JSON_ARRAY:
+        gg_jw_arr(w);
+        json_array_foreach(v, i, x) gg_jr_write(w, x);
+        gg_jw_arr_end(w);
+        break;
+    case JSON_STRING: gg_jw_strn(w, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: gg_jw_int(w, json_integer_value(v)); break;
+    case JSON_REAL: gg_jw_double(w, json_real_value(v)); break;
+    case JSON_TRUE: gg_jw_bool(w, true); break;
+    case JSON_FALSE: gg_jw_bool(w, false); break;
+    case JSON_NULL: gg_jw_null(w); break;
+    }
+}

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/gg.h"
+#include "json/jw.h"
 
 #define GG_JR_DEFAULT_DEPTH 32
 
@@ -45,5 +46,9 @@ int64_t gg_jr_int(json_t *obj, const char *key, int64_t dflt);
 bool gg_jr_bool(json_t *obj, const char *key, bool dflt);
 int64_t gg_jr_id(json_t *obj, const char *key); /* 0 when absent or null */
 bool gg_jr_has(json_t *obj, const char *key);
+
+/* Write a parsed value (e.g. stored properties) through the streaming writer.
+ * Nesting beyond the writer's depth sets its sticky error (gg_jw_status). */
+void gg_jr_write(gg_jw *w, const json_t *v);
 
 #endif

@@ -305,3 +305,10 @@ void gg_jw_ktime(gg_jw *w, const char *key, int64_t t_us)
     gg_time_format(t_us, gg_display_offset_min(), tmp, sizeof tmp);
     gg_jw_str(w, tmp);
 }
+
+void gg_jw_kint_or_null(gg_jw *w, const char *key, int64_t v)
+{
+    gg_jw_key(w, key);
+    if (v) gg_jw_int(w, v);
+    else gg_jw_null(w);
+}

@@ -48,6 +48,7 @@ void gg_jw_kint(gg_jw *w, const char *key, int64_t v);
 void gg_jw_kbool(gg_jw *w, const char *key, bool v);
 void gg_jw_knull(gg_jw *w, const char *key);
 void gg_jw_kid(gg_jw *w, const char *key, int64_t id); /* ids travel as strings; id <= 0 writes null */
+void gg_jw_kint_or_null(gg_jw *w, const char *key, int64_t v); /* 0 (unset) writes null */
 void gg_jw_ktime(gg_jw *w, const char *key, int64_t t_us); /* ISO 8601 in display zone; 0 writes null */
 
 #endif

@@ -84,7 +84,7 @@ static const char SQL_UNIT_ADD[] =
     "INSERT OR IGNORE INTO case_unit (case_id, unit_id, summoned_at) VALUES (?1, ?2, ?3)";
 static const char SQL_UNIT_REPORT[] =
     "UPDATE case_unit SET reported_at = ?3 WHERE case_id = ?1 AND unit_id = ?2 AND reported_at IS NULL";
-static const char SQL_UNIT_REMOVE[] = "DELETE FROM case_unit WHERE case_id = ?1 AND unit_id = ?2 AND ?3 = ?3";
+static const char SQL_UNIT_REMOVE[] = "DELETE FROM case_unit WHERE case_id = ?1 AND unit_id = ?2";
 static const char SQL_UNIT_LIST[] =
     "SELECT unit_id, summoned_at, coalesce(reported_at, 0), coalesce(rating, 0) FROM case_unit "
     "WHERE case_id = ?1 ORDER BY summoned_at, unit_id LIMIT 64";
@@ -385,7 +385,7 @@ static int case_unit_op(gg_conn *w, const char *sql, int64_t case_id, int64_t un
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "case unit");
     sqlite3_bind_int64(st, 1, case_id);
     sqlite3_bind_int64(st, 2, unit_id);
-    sqlite3_bind_int64(st, 3, v);
+    if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int64(st, 3, v); /* at, rating */
     int rc = done(w, st, e, "case unit");
     if (!rc && sql == SQL_UNIT_REPORT && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "already_reported", "",
