@@ -35,6 +35,10 @@ void gg_api_unit_json(gg_jw *w, const gg_unit *u);
 /* {"items": [ ... ], "next_cursor": …} framing */
 void gg_api_list_begin(gg_jw *w);
 void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
+/* End a page of rows ordered by id, fetched with limit + 1: n > limit means a
+ * next page exists, and its cursor is the id of the last row shown. So
+ * next_cursor is null exactly when the list is done. */
+void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
 
 /* cases (api/cases.c) */

@@ -116,9 +116,7 @@ int gg_h_cases_list(gg_req *r)
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
     for (int i = 0; i < n && i < limit; i++) gg_api_case_json(w, NULL, r->pool, &rows[i], r->who);
-    char key[24] = "";
-    if (n > limit) snprintf(key, sizeof key, "%lld", (long long)rows[limit - 1].id);
-    gg_api_list_end(w, r->pool, key);
+    gg_api_list_end_at(w, r->pool, n, limit, n > limit ? rows[limit - 1].id : 0);
     return 0;
 }
 

@@ -78,3 +78,10 @@ void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key)
     gg_jw_kstr(w, "next_cursor", gg_cursor_encode(p, next_key));
     gg_jw_obj_end(w);
 }
+
+void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id)
+{
+    char key[24] = "";
+    if (n > limit) snprintf(key, sizeof key, "%lld", (long long)last_shown_id);
+    gg_api_list_end(w, p, key);
+}

@@ -394,11 +394,11 @@ int gg_h_place_history(gg_req *r)
     if (!c) return GG_EBUSY;
     gg_place_event *ev;
     int n;
-    rc = gg_place_history(c, r->pool, p->id, after_id, limit, &ev, &n);
+    rc = gg_place_history(c, r->pool, p->id, after_id, limit + 1, &ev, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read history");
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && i < limit; i++) {
         gg_jw_obj(w);
         gg_jw_kid(w, "id", ev[i].id);
         gg_jw_ktime(w, "at", ev[i].at);
@@ -411,8 +411,6 @@ int gg_h_place_history(gg_req *r)
         gg_jw_kstr(w, "new_name", ev[i].new_name);
         gg_jw_obj_end(w);
     }
-    char key[24] = "";
-    if (n == limit && n > 0) snprintf(key, sizeof key, "%lld", (long long)ev[n - 1].id);
-    gg_api_list_end(w, r->pool, key);
+    gg_api_list_end_at(w, r->pool, n, limit, n > limit ? ev[limit - 1].id : 0);
     return 0;
 }

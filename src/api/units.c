@@ -37,14 +37,12 @@ int gg_h_units_list(gg_req *r)
     if (!c) return GG_EBUSY;
     gg_unit *rows;
     int n;
-    rc = gg_unit_list(c, r->pool, r->who, after_id, limit, &rows, &n);
+    rc = gg_unit_list(c, r->pool, r->who, after_id, limit + 1, &rows, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot list units");
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
-    for (int i = 0; i < n; i++) gg_api_unit_json(w, &rows[i]);
-    char key[24] = "";
-    if (n == limit && n > 0) snprintf(key, sizeof key, "%lld", (long long)rows[n - 1].id);
-    gg_api_list_end(w, r->pool, key);
+    for (int i = 0; i < n && i < limit; i++) gg_api_unit_json(w, &rows[i]);
+    gg_api_list_end_at(w, r->pool, n, limit, n > limit ? rows[limit - 1].id : 0);
     return 0;
 }
 

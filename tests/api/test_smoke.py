@@ -58,6 +58,29 @@ class Smoke(unittest.TestCase):
         self.assertEqual(st, 400)
         self.assertEqual(error_of(body)["field"], "limit")
 
+    def test_next_cursor_is_null_exactly_when_done(self):
+        """Every list: a page that ends at the last item carries no cursor, so a
+        client never fetches an empty page (the demo city has 6 units)."""
+        s = self.srv.login("admin")
+        st, all_units = s.get("/api/v1/units?limit=200")
+        n = len(all_units["items"])
+        self.assertEqual((n, all_units["next_cursor"]), (6, None))
+        st, page = s.get(f"/api/v1/units?limit={n}")
+        self.assertEqual((len(page["items"]), page["next_cursor"]), (n, None))
+        st, first = s.get(f"/api/v1/units?limit={n - 1}")
+        self.assertIsNotNone(first["next_cursor"])
+        st, rest = s.get(f"/api/v1/units?limit={n - 1}&cursor={first['next_cursor']}")
+        self.assertEqual((len(rest["items"]), rest["next_cursor"]), (1, None))
+        for path in ("/api/v1/accounts?limit=2", "/api/v1/places/2/history?limit=1"):
+            st, page = s.get(path)
+            self.assertEqual(st, 200, page)
+            total = len(page["items"])
+            while page["next_cursor"]:
+                st, page = s.get(f"{path}&cursor={page['next_cursor']}")
+                self.assertTrue(page["items"], f"{path}: a cursor led to an empty page")
+                total += len(page["items"])
+            self.assertGreater(total, 0)
+
     def test_unknown_route_is_json_404(self):
         st, body = self.srv.anon().get("/api/v1/nothing-here")
         self.assertEqual(st, 404)
