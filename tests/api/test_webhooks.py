@@ -303,6 +303,8 @@ class Webhooks(unittest.TestCase):
         time.sleep(1.5)
         got = self.assert_signed_once_in_order()
         self.assertEqual(len(got), n_rows)
+        wait_for(lambda: all(r["state"] == "delivered" for r in outbox(self.db)),
+                 what="every row recorded as delivered")
         rows = outbox(self.db)
         self.assertEqual(sorted(r["id"] for r in rows), sorted(r["delivery"] for r in got))
         self.assertTrue(all(r["state"] == "delivered" for r in rows), rows)
@@ -348,8 +350,10 @@ class Webhooks(unittest.TestCase):
         self.act(resident, case_id, "urge")
         wait_for(lambda: len(self.rcv.accepted()) >= 3, what="the healthy webhook's deliveries")
         self.assert_signed_once_in_order()
-        self.assertTrue(all(r["state"] == "delivered"
-                            for r in outbox(self.db, "webhook_id = ?", (hook,))))
+        # the receiver answers before the delivery thread records it: wait for the record
+        wait_for(lambda: all(r["state"] == "delivered"
+                             for r in outbox(self.db, "webhook_id = ?", (hook,))),
+                 what="the healthy webhook's rows recorded as delivered")
         rows = wait_for(lambda: [r for r in outbox(self.db, "webhook_id = ?", (gone,))
                                  if r["attempts"]], what="an attempt at the dead receiver")
         self.assertIn("connect", rows[0]["last_error"].lower())
@@ -383,6 +387,8 @@ class Webhooks(unittest.TestCase):
         got = self.assert_signed_once_in_order()
         self.assertEqual([r["event"] for r in got], ["case.open", "case.accept"])
         self.assertEqual([r["delivery"] for r in got], [r["id"] for r in rows])
+        wait_for(lambda: all(r["state"] == "delivered" for r in outbox(self.db)),
+                 what="the rows recorded as delivered after restart")
         self.assertTrue(all(r["state"] == "delivered" for r in outbox(self.db)))
         self.assertEqual(srv2.stop(), 0)
 
