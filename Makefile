@@ -18,6 +18,12 @@ SANITIZE ?=
 
 BUILD := build$(if $(SANITIZE),-san)
 PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl minizip expat xlsxwriter
+# grid map (#6)
+
+# registry (#5)
+
+# web UI (#4)
+
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
         -Wno-unused-parameter $(WERROR)
@@ -92,6 +98,10 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -pthread -Isrc -I$(FUZZ_BUILD)/gen $(WARN) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_HARNESSES := fuzz_json fuzz_query fuzz_place_code fuzz_multipart fuzz_http fuzz_csv fuzz_geojson fuzz_xlsx
+# grid map (#6)
+
+# registry (#5)
+
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/migrations_sqlite.o
 fuzz_dict = $(if $(filter fuzz_json fuzz_geojson,$(1)),-dict=fuzz/json.dict,$(if $(filter fuzz_http fuzz_multipart,$(1)),-dict=fuzz/http.dict))

@@ -13,6 +13,12 @@ PKGS=(
   python3 sqlite3 curl
   nginx-light wrk
   clang libclang-rt-14-dev
+  # grid map (#6)
+
+  # registry (#5)
+
+  # web UI (#4)
+
 )
 
 missing=()

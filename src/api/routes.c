@@ -65,5 +65,12 @@ const gg_route gg_routes[] = {
     {"PUT", "/api/v1/dispatch-rules", gg_h_dispatch_rule_set, ADMIN, gg_scope_place_id_body, "place_id in body", 0, 0},
     {"GET", "/api/v1/calendar", gg_h_calendar_get, ALL, gg_scope_none, "none", 0, 0},
     {"PUT", "/api/v1/calendar/:day", gg_h_calendar_set, ADMIN, gg_scope_global, "global administrator", 0, 0},
+
+    /* grid map (#6) */
+
+    /* registry (#5) */
+
+    /* web UI: events, static files (#4) */
+
 };
 const size_t gg_nroutes = sizeof gg_routes / sizeof gg_routes[0];

@@ -194,7 +194,12 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
         }
         if (rc) return rc;
     }
-    return gg_demo_cases(w, d->pool, &d->cases, e);
+    rc = gg_demo_cases(w, d->pool, &d->cases, e);
+    /* grid map (#6) */
+
+    /* registry (#5) */
+
+    return rc;
 }
 
 int gg_cmd_demo(const gg_cli_opts *o)

@@ -320,4 +320,11 @@ int gg_store_backup(const char *db, const char *dest, bool force, gg_backup_info
  * renamed over db; db's stale -wal and -shm are removed. */
 int gg_store_restore(const char *src, const char *db, gg_backup_info *out, gg_error *e);
 
+/* ---- grid map (#6) ---- */
+
+/* ---- registry (#5) ---- */
+
+/* ---- web UI (#4) ---- */
+
+
 #endif

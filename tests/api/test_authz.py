@@ -367,6 +367,13 @@ MATRIX = {
     # a day far away, set to what it already is after the first call: idempotent
     ("PUT", "/api/v1/calendar/:day"): Entry(lambda fx, p: ("/api/v1/calendar/2099-01-03", {"kind": "off"}),
                                             scoped=False, handler=global_only),
+
+    # grid map (#6)
+
+    # registry (#5)
+
+    # web UI (#4)
+
 }
 
 
