@@ -19,7 +19,7 @@ SANITIZE ?=
 BUILD := build$(if $(SANITIZE),-san)
 PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl minizip expat xlsxwriter
 # grid map (#6)
-
+PKGS += geos
 # registry (#5)
 
 # web UI (#4)

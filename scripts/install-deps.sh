@@ -14,7 +14,7 @@ PKGS=(
   nginx-light wrk
   clang libclang-rt-14-dev
   # grid map (#6)
-
+  libgeos-dev
   # registry (#5)
 
   # web UI (#4)

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/calendar.h"
+#include "api/map.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
@@ -253,12 +254,13 @@ static const gg_jr_field open_fields[] = {
     {"kind", GG_JR_STRING, true, false, 1, 16},
     {"subtype", GG_JR_STRING, false, true, 1, 32},
     {"category_id", GG_JR_ID, true, false, 0, 0},
-    {"place_id", GG_JR_ID, true, false, 0, 0},
+    {"place_id", GG_JR_ID, false, true, 0, 0}, /* or the grid holding lat/lon (#6) */
     {"title", GG_JR_STRING, true, false, 1, 100},
     {"description", GG_JR_STRING, false, true, 0, 4000},
     {"address", GG_JR_STRING, false, true, 0, 200},
     {"lat", GG_JR_ANY, false, true, 0, 0},
     {"lon", GG_JR_ANY, false, true, 0, 0},
+    {"coord", GG_JR_STRING, false, true, 1, 8},
     {"urgency", GG_JR_STRING, false, true, 1, 16},
     {"source", GG_JR_STRING, false, true, 1, 16},
     {"answer_now", GG_JR_BOOL, false, false, 0, 0},
@@ -277,6 +279,14 @@ static int read_location(gg_req *r, json_t *j, gg_case *k)
     k->lon = json_number_value(lon);
     if (k->lat < -90 || k->lat > 90 || k->lon < -180 || k->lon > 180)
         return gg_fail(&r->err, GG_EINVAL, 422, "out_of_range", "lat", "lat/lon out of range");
+    bool gcj = false; /* stored as WGS 84 (#6) */
+    int rc = gg_map_coord_parse(r, gg_jr_str(j, "coord", NULL), "coord", &gcj);
+    if (rc) return rc;
+    if (gcj) {
+        gg_geo_pt p = gg_geo_gcj02_to_wgs84((gg_geo_pt){k->lon, k->lat});
+        k->lon = p.lon;
+        k->lat = p.lat;
+    }
     k->has_location = true;
     return 0;
 }

@@ -5,6 +5,7 @@
  * test compares them).
  */
 #include "api/api.h"
+#include "api/map.h" /* grid map (#6) */
 #include "domain/authz.h"
 
 #define ADMIN GG_R(GG_ROLE_ADMIN)
@@ -52,7 +53,7 @@ const gg_route gg_routes[] = {
     {"DELETE", "/api/v1/accounts/:id/api-keys/:key_id", gg_h_apikey_revoke, ADMIN, gg_scope_account_param, "account :id's places", 0, 0},
 
     {"GET", "/api/v1/cases", gg_h_cases_list, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
-    {"POST", "/api/v1/cases", gg_h_case_open, OPENERS, gg_scope_place_id_body, "place_id in body", 0, 0},
+    {"POST", "/api/v1/cases", gg_h_case_open, OPENERS, gg_scope_case_open, "place_id in body, or the grid holding lat/lon", 0, 0},
     {"GET", "/api/v1/cases/:id", gg_h_case_get, ALL, gg_scope_case_param, "case :id visible to caller", 0, 0},
     {"GET", "/api/v1/cases/:id/flow", gg_h_case_flow, ALL, gg_scope_case_param, "case :id visible to caller", 0, 0},
     {"POST", "/api/v1/cases/:id/actions/:action", gg_h_case_act, ALL, gg_scope_case_param, "case :id visible to caller", 0, 0},
@@ -67,6 +68,16 @@ const gg_route gg_routes[] = {
     {"PUT", "/api/v1/calendar/:day", gg_h_calendar_set, ADMIN, gg_scope_global, "global administrator", 0, 0},
 
     /* grid map (#6) */
+    {"PUT", "/api/v1/places/:id/boundary", gg_h_boundary_put, ADMIN, gg_scope_place_param, "place :id", 0, 4u << 20},
+    {"GET", "/api/v1/places/:id/boundary", gg_h_boundary_get, ALL, gg_scope_place_param, "place :id", 0, 0},
+    {"POST", "/api/v1/boundaries/import", gg_h_boundaries_import, ADMIN, gg_scope_list, "every feature's place inside caller's scope", 0, 32u << 20},
+    {"GET", "/api/v1/boundaries/export", gg_h_boundaries_export, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
+    {"GET", "/api/v1/map/boundaries", gg_h_map_boundaries, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"GET", "/api/v1/map/locate", gg_h_map_locate, ALL, gg_scope_list, "the grid found inside caller's scope", 0, 0},
+    {"GET", "/api/v1/map/layers/cases", gg_h_map_layer_cases, STAFF, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"GET", "/api/v1/map/layers/pois", gg_h_map_layer_pois, ALL, gg_scope_list, "volunteers filtered to caller's scope", 0, 0},
+    {"GET", "/api/v1/map/nearest-centre", gg_h_map_nearest_centre, ALL, gg_scope_none, "none", 0, 0},
+    {"GET", "/api/v1/map/heat", gg_h_map_heat, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
 
     /* registry (#5) */
 

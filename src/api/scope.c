@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/map.h"
 #include "core/str.h"
 #include "domain/authz.h"
 #include "domain/workflow.h"
@@ -261,4 +262,36 @@ int gg_scope_global(gg_req *r)
     if (r->who && r->who->global_scope) return 0;
     return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
                    "only an administrator of the whole city changes this");
+}
+
+/* POST /api/v1/cases (grid map, #6): a case names its place, or only where
+ * it is: with no place_id, the grid holding lat/lon is its place (the
+ * same scope rule then applies to that grid). */
+int gg_scope_case_open(gg_req *r)
+{
+    json_t *j;
+    int rc = gg_req_json_parsed(r, &j);
+    if (rc) return rc;
+    json_t *pid = json_object_get(j, "place_id");
+    json_t *lat = json_object_get(j, "lat"), *lon = json_object_get(j, "lon");
+    if ((pid && !json_is_null(pid)) || !json_is_number(lat) || !json_is_number(lon))
+        return gg_scope_place_id_body(r);
+    json_t *coord = json_object_get(j, "coord");
+    bool gcj = false;
+    if (coord && (rc = gg_map_coord_parse(r, json_is_string(coord) ? json_string_value(coord) : "?",
+                                          "coord", &gcj)))
+        return rc;
+    gg_geo_pt pt = {json_number_value(lon), json_number_value(lat)};
+    if (gcj) pt = gg_geo_gcj02_to_wgs84(pt);
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    int64_t id;
+    rc = gg_map_locate(c, pt.lon, pt.lat, &id);
+    if (rc == GG_ENOTFOUND)
+        return gg_fail(&r->err, GG_EINVAL, 422, "outside_area", "lat", "no grid holds this point");
+    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot locate the point");
+    gg_place *p;
+    rc = place_in_scope(r, id, "lat", false, &p);
+    if (!rc) r->obj = p;
+    return rc;
 }

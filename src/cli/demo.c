@@ -196,6 +196,11 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
     }
     rc = gg_demo_cases(w, d->pool, &d->cases, e);
     /* grid map (#6) */
+    if (!rc) {
+        int gg_demo_geo(gg_conn *, gg_pool *, int64_t, int *, gg_error *); /* cli/demo_geo.h */
+        int nb = 0;
+        rc = gg_demo_geo(w, d->pool, district.id, &nb, e);
+    }
 
     /* registry (#5) */
 

@@ -321,6 +321,85 @@ int gg_store_backup(const char *db, const char *dest, bool force, gg_backup_info
 int gg_store_restore(const char *src, const char *db, gg_backup_info *out, gg_error *e);
 
 /* ---- grid map (#6) ---- */
+/* A place's boundary (store/sqlite/geo.c). bbox is {west, south, east, north}. */
+typedef struct gg_boundary_rec {
+    int64_t place_id;
+    const char *geojson;          /* the geometry, WGS 84, 7 decimals */
+    const void *wkb;              /* the same for GEOS */
+    size_t wkb_len;
+    double bbox[4];
+    double area_m2, centroid_lon, centroid_lat;
+    int64_t vertices, version, updated_at, updated_by;
+    /* of the place (filled by reads) */
+    int kind;
+    int64_t parent_id;
+    const char *code, *name, *path;
+} gg_boundary_rec;
+/* with_geom false leaves geojson and wkb NULL (cheaper). */
+int gg_boundary_get(gg_conn *c, gg_pool *p, int64_t place_id, bool with_geom, gg_boundary_rec *out);
+/* Insert or replace place_id's boundary (version + 1) and its R*Tree entry. */
+int gg_boundary_put(gg_conn *w, gg_boundary_rec *b, gg_error *e);
+/* Boundaries of the active children of parent_id that have one, by id (at most limit). */
+int gg_boundary_children(gg_conn *c, gg_pool *p, int64_t parent_id, int limit,
+                         gg_boundary_rec **rows, int *n);
+/* Boundaries of active places of kind (0: any) whose bbox meets bbox, by
+ * place id after `after`, at most limit. */
+int gg_boundary_in_bbox(gg_conn *c, gg_pool *p, const double bbox[4], int kind, bool with_geom,
+                        int64_t after, int limit, gg_boundary_rec **rows, int *n);
+/* Boundaries in the subtree of root_path (the root included), kind 0: any, by id. */
+int gg_boundary_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind, int64_t after,
+                        int limit, gg_boundary_rec **rows, int *n);
+/* Active places of kind whose boundary's bbox holds the point: ids and
+ * boundary versions, by id; returns how many (<= cap) or < 0. */
+int gg_boundary_candidates(gg_conn *c, double lon, double lat, int kind, int64_t *ids,
+                           int64_t *versions, int cap);
+int64_t gg_boundary_count(gg_conn *c, int kind);
+
+/* Points of interest on the map. */
+typedef struct gg_poi {
+    int64_t id;
+    const char *kind;             /* service_centre, party_org, volunteer */
+    int64_t place_id;
+    const char *place_path;
+    const char *name, *phone, *hours;
+    double lon, lat;
+    int64_t account_id, duty_from, duty_to, created_at;
+} gg_poi;
+int gg_poi_insert(gg_conn *w, gg_poi *poi, gg_error *e);
+/* Points of kind (NULL: any) in bbox, volunteers only while on duty at
+ * `at`; each row to fn (return nonzero to stop), by id. */
+typedef int (*gg_poi_fn)(void *arg, const gg_poi *poi);
+int gg_poi_scan(gg_conn *c, gg_pool *p, const char *kind, const double bbox[4], int64_t at,
+                gg_poi_fn fn, void *arg);
+
+/* Counts for the map's aggregates: each (place path, bucket) group with its
+ * count and the sums of its points' lon and lat. Return nonzero to stop. */
+typedef int (*gg_map_count_fn)(void *arg, const char *place_path, int bucket, int64_t count,
+                               double sum_lon, double sum_lat);
+/* Case buckets, the case engine's words for an open case's deadline. */
+enum { GG_MAP_TODO = 0, GG_MAP_DUE_SOON = 1, GG_MAP_OVERDUE = 2, GG_MAP__BUCKETS = 3 };
+/* Open located cases in bbox by place and bucket: overdue (marked, or due_at
+ * <= now), due soon (due_at < soon), todo (the rest). state < 0: all buckets. */
+int gg_map_case_counts(gg_conn *c, const double bbox[4], int64_t now, int64_t soon, int state,
+                       gg_map_count_fn fn, void *arg);
+typedef struct gg_map_case_pt {
+    int64_t id;
+    const char *kind, *title, *place_path;
+    double lon, lat;
+    int bucket;
+} gg_map_case_pt;
+typedef int (*gg_map_case_fn)(void *arg, const gg_map_case_pt *pt);
+int gg_map_case_points(gg_conn *c, gg_pool *p, const double bbox[4], int64_t now, int64_t soon,
+                       int state, gg_map_case_fn fn, void *arg);
+/* Cases created in [from, to) in the subtree of root_path, by place (bucket 0). */
+int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t to,
+                       gg_map_count_fn fn, void *arg);
+/* Points of interest in bbox by place (bucket 0), volunteers on duty at `at`. */
+int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,
+                      gg_map_count_fn fn, void *arg);
+/* Demo city: spread the cases of the subtree at root_path over the box
+ * box = {west, south, east, north}, deterministically by case id. */
+int gg_map_demo_scatter_cases(gg_conn *w, const char *root_path, const double box[4], gg_error *e);
 
 /* ---- registry (#5) ---- */
 
