@@ -16,6 +16,8 @@
 #include "domain/authz.h"
 #include "domain/place.h"
 
+static void pool_free_cb(void *p) { gg_pool_free(p); }
+
 #define MAX_SIBLINGS 20000
 #define IMPORT_GAP_PARENTS 64
 
@@ -385,6 +387,18 @@ static void job_cleanup(void *arg)
 {
     put_job *j = arg;
     gg_map_items_free(j->items, j->n);
+    gg_pool_free(j->pool);
+}
+
+/* A job with a pool of its own (a batch outgrows a request's pool). */
+static put_job *job_new(gg_req *r, size_t n)
+{
+    put_job *j = gg_pcalloc(r->pool, sizeof *j);
+    if (!j || !(j->pool = gg_pool_new(1u << 30))) return NULL;
+    j->items = gg_pcalloc(j->pool, sizeof *j->items * (n ? n : 1));
+    if (gg_pool_cleanup(r->pool, job_cleanup, j) || !j->items) return NULL;
+    j->actor = r->who->user_id;
+    return j;
 }
 
 static int apply_fn(gg_conn *w, void *arg, gg_error *e)
@@ -463,7 +477,7 @@ static int put_then(gg_req *r)
 
 int gg_h_boundary_put(gg_req *r)
 {
-    put_job *j = gg_pcalloc(r->pool, sizeof *j);
+    put_job *j = job_new(r, 1);
     gg_geo_doc *doc = gg_pcalloc(r->pool, sizeof *doc);
     if (!j || !doc) return GG_ENOMEM;
     int rc = body_doc(r, doc);
@@ -471,11 +485,7 @@ int gg_h_boundary_put(gg_req *r)
     if (doc->kind == GG_GEO_COLLECTION)
         return gg_fail(&r->err, GG_EINVAL, 422, "invalid_geojson", "type",
                        "one Polygon, MultiPolygon or Feature; use /api/v1/boundaries/import for a collection");
-    j->pool = r->pool;
-    j->actor = r->who->user_id;
     j->n = 1;
-    j->items = gg_pcalloc(r->pool, sizeof *j->items);
-    if (!j->items || gg_pool_cleanup(r->pool, job_cleanup, j)) return GG_ENOMEM;
     j->items[0].place = *(const gg_place *)r->obj;
     j->items[0].shape = &doc->features[0].shape;
     return gg_req_defer(r, apply_fn, j, put_then);
@@ -499,7 +509,8 @@ int gg_h_boundary_get(gg_req *r)
 
 /* The place a feature names: properties "id" (or "place_id"), an id as a
  * string or number, else properties "code". */
-static int feature_place(gg_req *r, gg_conn *c, const gg_geo_feature *f, size_t i, gg_place *out)
+static int feature_place(gg_req *r, gg_conn *c, gg_pool *p, const gg_geo_feature *f, size_t i,
+                         gg_place *out)
 {
     json_t *pr = f->properties, *v = NULL;
     if (pr && !(v = json_object_get(pr, "id"))) v = json_object_get(pr, "place_id");
@@ -510,8 +521,8 @@ static int feature_place(gg_req *r, gg_conn *c, const gg_geo_feature *f, size_t 
         id = -1;
     json_t *code = pr ? json_object_get(pr, "code") : NULL;
     int rc = GG_ENOTFOUND;
-    if (id > 0) rc = gg_place_get(c, r->pool, id, out);
-    else if (!v && json_is_string(code)) rc = gg_place_get_by_code(c, r->pool, json_string_value(code), out);
+    if (id > 0) rc = gg_place_get(c, p, id, out);
+    else if (!v && json_is_string(code)) rc = gg_place_get_by_code(c, p, json_string_value(code), out);
     if (rc == GG_ENOTFOUND)
         return gg_fail(&r->err, GG_EINVAL, 422, "invalid_reference", "features",
                        "features[%zu]: properties name no place (id or code)", i);
@@ -571,9 +582,8 @@ static int import_then(gg_req *r)
 
 int gg_h_boundaries_import(gg_req *r)
 {
-    put_job *j = gg_pcalloc(r->pool, sizeof *j);
     gg_geo_doc *doc = gg_pcalloc(r->pool, sizeof *doc);
-    if (!j || !doc) return GG_ENOMEM;
+    if (!doc) return GG_ENOMEM;
     int rc = body_doc(r, doc);
     if (rc) return rc;
     if (doc->kind != GG_GEO_COLLECTION || doc->n == 0)
@@ -581,13 +591,11 @@ int gg_h_boundaries_import(gg_req *r)
                        "a FeatureCollection with at least one feature is expected");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
-    j->pool = r->pool;
-    j->actor = r->who->user_id;
+    put_job *j = job_new(r, doc->n);
+    if (!j) return GG_ENOMEM;
     j->report = true;
-    j->items = gg_pcalloc(r->pool, sizeof *j->items * doc->n);
-    if (!j->items || gg_pool_cleanup(r->pool, job_cleanup, j)) return GG_ENOMEM;
     for (size_t i = 0; i < doc->n; i++) {
-        if ((rc = feature_place(r, c, &doc->features[i], i, &j->items[i].place))) return rc;
+        if ((rc = feature_place(r, c, j->pool, &doc->features[i], i, &j->items[i].place))) return rc;
         j->items[i].shape = &doc->features[i].shape;
         j->n++;
     }
@@ -606,9 +614,11 @@ int gg_h_boundaries_export(gg_req *r)
                        "level is a kind of place: district, street, community, grid, ...");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
+    gg_pool *p = gg_pool_new(256u << 20);
+    if (!p || gg_pool_cleanup(r->pool, pool_free_cb, p)) return GG_ENOMEM;
     gg_boundary_rec *rows;
     int n = 0;
-    int rc = gg_boundary_subtree(c, r->pool, root->path, kind, 0, EXPORT_MAX + 1, &rows, &n);
+    int rc = gg_boundary_subtree(c, p, root->path, kind, 0, EXPORT_MAX + 1, &rows, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the boundaries");
     if (n > EXPORT_MAX)
         return gg_fail(&r->err, GG_ETOOBIG, 413, "too_large", "level",

@@ -23,6 +23,8 @@
 #include "domain/authz.h"
 #include "domain/place.h"
 
+static void pool_free_cb(void *p) { gg_pool_free(p); }
+
 #define MAX_FEATURES 2000
 #define MAX_BBOX_DEG 5.0       /* widest box a layer answers for */
 #define POINT_ZOOM 16          /* cases as points from this zoom on (when they fit) */
@@ -109,6 +111,15 @@ static void pt_json(gg_jw *w, double lon, double lat)
     gg_jw_obj_end(w);
 }
 
+/* A pool of its own for work bigger than a request's pool allows; freed
+ * with the request. */
+static gg_pool *scratch(gg_req *r)
+{
+    gg_pool *p = gg_pool_new(128u << 20);
+    if (p && gg_pool_cleanup(r->pool, pool_free_cb, p)) return NULL;
+    return p;
+}
+
 static void fc_begin(gg_jw *w)
 {
     gg_jw_obj(w);
@@ -135,7 +146,12 @@ int gg_h_map_boundaries(gg_req *r)
     for (int pages = 0; more && shown < MAX_FEATURES && pages < 400; pages++) {
         gg_boundary_rec *rows;
         int n = 0;
-        if (gg_boundary_in_bbox(c, r->pool, b, kind, true, after, page, &rows, &n)) return GG_EIO;
+        gg_pool *pp = gg_pool_new(64u << 20);
+        if (!pp) return GG_ENOMEM;
+        if (gg_boundary_in_bbox(c, pp, b, kind, true, after, page, &rows, &n)) {
+            gg_pool_free(pp);
+            return GG_EIO;
+        }
         more = n == page;
         for (int i = 0; i < n && shown < MAX_FEATURES; i++) {
             after = rows[i].place_id;
@@ -157,6 +173,7 @@ int gg_h_map_boundaries(gg_req *r)
             shown++;
         }
         if (shown >= MAX_FEATURES && n) more = true;
+        gg_pool_free(pp);
     }
     gg_jw_arr_end(w);
     gg_jw_kbool(w, "truncated", shown >= MAX_FEATURES && more);
@@ -324,8 +341,10 @@ static int src_heat(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
 static int aggregate(gg_req *r, gg_conn *c, count_source src, const layer_q *q, bool scoped,
                      int depth, agg *a)
 {
+    gg_pool *p = scratch(r);
+    if (!p) return GG_ENOMEM;
     for (;; depth--) {
-        *a = (agg){.who = r->who, .scoped_rows = scoped, .depth = depth, .pool = r->pool};
+        *a = (agg){.who = r->who, .scoped_rows = scoped, .depth = depth, .pool = p};
         int rc = src(c, q, agg_add, a);
         if (rc < 0) return gg_fail(&r->err, rc, 500, "internal", "", "cannot count");
         if ((!a->overflow && a->n <= MAX_FEATURES) || depth <= 1) break;
@@ -485,7 +504,7 @@ int gg_h_map_layer_cases(gg_req *r)
     if ((rc = aggregate(r, c, src_cases, &q, !r->who->global_scope, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
-    agg_json(w, c, r->pool, &a, case_buckets, 3);
+    agg_json(w, c, a.pool, &a, case_buckets, 3);
     fc_end(w, "clusters", &a, agg_total(&a));
     return 0;
 }
@@ -563,7 +582,7 @@ int gg_h_map_layer_pois(gg_req *r)
     if ((rc = aggregate(r, c, src_pois, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
-    agg_json(w, c, r->pool, &a, NULL, 1);
+    agg_json(w, c, a.pool, &a, NULL, 1);
     fc_end(w, "clusters", &a, agg_total(&a));
     return 0;
 }
@@ -673,7 +692,7 @@ int gg_h_map_heat(gg_req *r)
     for (size_t i = 0; i < a.cap; i++) max = a.cells[i].total > max ? a.cells[i].total : max;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
-    agg_json(w, c, r->pool, &a, NULL, 1);
+    agg_json(w, c, a.pool, &a, NULL, 1);
     gg_jw_arr_end(w);
     gg_jw_kstr(w, "level", level_name(a.depth));
     gg_jw_kint(w, "total", agg_total(&a));

@@ -73,9 +73,9 @@ const gg_route gg_routes[] = {
     {"POST", "/api/v1/boundaries/import", gg_h_boundaries_import, ADMIN, gg_scope_list, "every feature's place inside caller's scope", 0, 32u << 20},
     {"GET", "/api/v1/boundaries/export", gg_h_boundaries_export, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
     {"GET", "/api/v1/map/boundaries", gg_h_map_boundaries, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
-    {"GET", "/api/v1/map/locate", gg_h_map_locate, ALL, gg_scope_list, "the grid found inside caller's scope", 0, 0},
+    {"GET", "/api/v1/map/locate", gg_h_map_locate, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
     {"GET", "/api/v1/map/layers/cases", gg_h_map_layer_cases, STAFF, gg_scope_list, "filtered to caller's scope", 0, 0},
-    {"GET", "/api/v1/map/layers/pois", gg_h_map_layer_pois, ALL, gg_scope_list, "volunteers filtered to caller's scope", 0, 0},
+    {"GET", "/api/v1/map/layers/pois", gg_h_map_layer_pois, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
     {"GET", "/api/v1/map/nearest-centre", gg_h_map_nearest_centre, ALL, gg_scope_none, "none", 0, 0},
     {"GET", "/api/v1/map/heat", gg_h_map_heat, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
 
