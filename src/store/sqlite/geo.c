@@ -4,7 +4,9 @@
  *
  * The R*Tree row of a boundary is written in the same transaction as the
  * boundary, so the two never disagree. Every read is bounded by its caller's
- * limit or streams rows to a callback.
+ * limit or streams rows to a callback. Reads by box start from the R*Tree
+ * (CROSS JOIN fixes that order: left to itself the planner scans every place
+ * of the kind and probes the R*Tree by id, a thousand times slower).
  */
 #include <string.h>
 
@@ -24,8 +26,8 @@ static const char SQL_CHILDREN[] =
     "SELECT " B_COLS " FROM place_boundary b JOIN place p ON p.id = b.place_id "
     "WHERE p.parent_id = ?1 AND p.active = 1 ORDER BY b.place_id LIMIT ?2";
 static const char SQL_BBOX[] =
-    "SELECT " B_COLS " FROM place_boundary_rtree r JOIN place_boundary b ON b.place_id = r.id "
-    "JOIN place p ON p.id = r.id WHERE r.max_lon >= ?1 AND r.min_lon <= ?3 AND r.max_lat >= ?2 "
+    "SELECT " B_COLS " FROM place_boundary_rtree r CROSS JOIN place_boundary b CROSS JOIN place p "
+    "WHERE b.place_id = r.id AND p.id = r.id AND r.max_lon >= ?1 AND r.min_lon <= ?3 AND r.max_lat >= ?2 "
     "AND r.min_lat <= ?4 AND (?5 = '' OR p.kind = ?5) AND p.active = 1 AND r.id > ?6 "
     "ORDER BY r.id LIMIT ?7";
 static const char SQL_SUBTREE[] =
@@ -33,8 +35,8 @@ static const char SQL_SUBTREE[] =
     "WHERE p.path >= ?1 AND p.path < ?2 AND (?5 = '' OR p.kind = ?5) AND p.id > ?6 "
     "ORDER BY p.id LIMIT ?7";
 static const char SQL_CANDIDATES[] =
-    "SELECT r.id, b.version FROM place_boundary_rtree r JOIN place p ON p.id = r.id "
-    "JOIN place_boundary b ON b.place_id = r.id WHERE r.min_lon <= ?1 AND r.max_lon >= ?1 "
+    "SELECT r.id, r.version FROM place_boundary_rtree r CROSS JOIN place p "
+    "WHERE p.id = r.id AND r.min_lon <= ?1 AND r.max_lon >= ?1 "
     "AND r.min_lat <= ?2 AND r.max_lat >= ?2 AND p.kind = ?3 AND p.active = 1 ORDER BY r.id LIMIT ?4";
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM place_boundary b JOIN place p ON p.id = b.place_id WHERE (?1 = '' OR p.kind = ?1)";
@@ -48,8 +50,8 @@ static const char SQL_PUT[] =
     "centroid_lat = excluded.centroid_lat, vertices = excluded.vertices, version = version + 1, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by RETURNING version";
 static const char SQL_RTREE[] =
-    "INSERT OR REPLACE INTO place_boundary_rtree (id, min_lon, max_lon, min_lat, max_lat) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT OR REPLACE INTO place_boundary_rtree (id, min_lon, max_lon, min_lat, max_lat, version) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static int brow(gg_pool *p, sqlite3_stmt *st, gg_boundary_rec *o)
 {
@@ -213,6 +215,7 @@ int gg_boundary_put(gg_conn *w, gg_boundary_rec *b, gg_error *e)
     sqlite3_bind_double(st, 3, b->bbox[2]);
     sqlite3_bind_double(st, 4, b->bbox[1]);
     sqlite3_bind_double(st, 5, b->bbox[3]);
+    sqlite3_bind_int64(st, 6, b->version);
     src = sqlite3_step(st);
     sqlite3_reset(st);
     return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "index the boundary");

@@ -24,8 +24,11 @@ CREATE TABLE place_boundary (
 );
 
 -- id = place id. The R*Tree stores 32-bit floats rounded outwards, so it is
--- a prefilter: GEOS decides.
-CREATE VIRTUAL TABLE place_boundary_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+-- a prefilter: GEOS decides. It carries the boundary's version (auxiliary
+-- column) so that a point lookup reads the R*Tree and the place row only,
+-- never the boundary's large row (the geometry cache keys on the version).
+CREATE VIRTUAL TABLE place_boundary_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat,
+                                                      +version INTEGER);
 
 -- Service centres (党群服务中心), party organisations (党组织) and
 -- volunteers on duty, each hanging on a place (scope) at a WGS 84 point.
