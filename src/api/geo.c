@@ -129,7 +129,7 @@ static int item_fail(gg_map_item *m, const gg_error *e)
 
 static gg_topo_place tp_of(const gg_map_item *m)
 {
-    return (gg_topo_place){m->place.id, m->place.code, m->place.name, m->g};
+    return (gg_topo_place){.id = m->place.id, .code = m->place.code, .name = m->place.name, .g = m->g};
 }
 
 /* Stored children of parent_id not replaced by the batch, with geometries
@@ -148,7 +148,8 @@ static int stored_children(batch *b, int64_t parent_id, gg_topo_place **out, siz
     size_t k = 0;
     for (int i = 0; i < n; i++) {
         if (find(b, rows[i].place_id)) continue;
-        tp[k] = (gg_topo_place){rows[i].place_id, rows[i].code, rows[i].name, from_wkb(b->h, &rows[i])};
+        tp[k] = (gg_topo_place){.id = rows[i].place_id, .code = rows[i].code, .name = rows[i].name,
+                                .g = from_wkb(b->h, &rows[i])};
         if (tp[k].g) k++;
     }
     *out = tp;
@@ -171,7 +172,7 @@ static gg_topo_place parent_of(batch *b, int64_t parent_id, GEOSGeometry **own)
     gg_boundary_rec rec;
     if (!parent_id || gg_boundary_get(b->w, b->p, parent_id, true, &rec)) return (gg_topo_place){0};
     *own = from_wkb(b->h, &rec);
-    return (gg_topo_place){parent_id, rec.code, rec.name, *own};
+    return (gg_topo_place){.id = parent_id, .code = rec.code, .name = rec.name, .g = *own};
 }
 
 static void gaps_of(batch *b, const gg_topo_place *parent, const gg_topo_place *kids, size_t nk,
@@ -205,6 +206,7 @@ static int check_group(batch *b, size_t from, size_t to, gg_map_gaps *gaps, size
     for (size_t i = 0; i < ns; i++) all[na++] = stored[i];
     for (size_t i = from; i < to; i++)
         if (!b->it[b->by_parent[i]].rc) all[na++] = tp_of(&b->it[b->by_parent[i]]);
+    for (size_t i = 0; i < na; i++) gg_topo_envelope(b->h, &all[i]);
     GEOSGeometry *own;
     gg_topo_place parent = parent_of(b, pid, &own);
     int bad = 0;
@@ -212,6 +214,7 @@ static int check_group(batch *b, size_t from, size_t to, gg_map_gaps *gaps, size
         gg_map_item *m = &b->it[b->by_parent[i]];
         if (m->rc) continue;
         gg_topo_place me = tp_of(m);
+        gg_topo_envelope(b->h, &me);
         gg_error e = {0};
         if ((parent.g && gg_topo_check_inside(b->h, &me, &parent, GG_TOPO_SLIVER_M2, &e)) ||
             gg_topo_check_overlaps(b->h, &me, all, na, GG_TOPO_SLIVER_M2, &e))
@@ -352,6 +355,15 @@ int gg_map_coord_parse(gg_req *r, const char *v, const char *field, bool *gcj02)
 
 static void doc_cleanup(void *d) { gg_geo_doc_free(d); }
 
+/* A pool freed with the request, for a boundary bigger than a request's
+ * pool (a 100,000-vertex shape is ~4 MB of text and WKB). */
+static gg_pool *big_pool(gg_req *r)
+{
+    gg_pool *p = gg_pool_new(64u << 20);
+    if (p && gg_pool_cleanup(r->pool, pool_free_cb, p)) return NULL;
+    return p;
+}
+
 /* The body as a parsed GeoJSON doc (freed with the request), converted from
  * GCJ-02 when ?coord=gcj02 or a top-level or properties "coord" says so. */
 static int body_doc(gg_req *r, gg_geo_doc *doc)
@@ -463,7 +475,7 @@ static int put_then(gg_req *r)
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_boundary_rec b;
-    if (gg_boundary_get(c, r->pool, j->items[0].place.id, true, &b))
+    if (gg_boundary_get(c, j->pool, j->items[0].place.id, true, &b))
         return gg_fail(&r->err, GG_EIO, 500, "internal", "", "cannot read the boundary back");
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
@@ -497,7 +509,9 @@ int gg_h_boundary_get(gg_req *r)
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_boundary_rec b;
-    int rc = gg_boundary_get(c, r->pool, pl->id, true, &b);
+    gg_pool *p = big_pool(r);
+    if (!p) return GG_ENOMEM;
+    int rc = gg_boundary_get(c, p, pl->id, true, &b);
     if (rc == GG_ENOTFOUND)
         return gg_fail(&r->err, rc, 404, "not_found", "id", "this place has no boundary yet");
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the boundary");
@@ -614,8 +628,8 @@ int gg_h_boundaries_export(gg_req *r)
                        "level is a kind of place: district, street, community, grid, ...");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
-    gg_pool *p = gg_pool_new(256u << 20);
-    if (!p || gg_pool_cleanup(r->pool, pool_free_cb, p)) return GG_ENOMEM;
+    gg_pool *p = big_pool(r);
+    if (!p) return GG_ENOMEM;
     gg_boundary_rec *rows;
     int n = 0;
     int rc = gg_boundary_subtree(c, p, root->path, kind, 0, EXPORT_MAX + 1, &rows, &n);

@@ -181,29 +181,36 @@ int gg_topo_check_inside(GEOSContextHandle_t h, const gg_topo_place *child,
                    (long long)parent->id, nz(parent->code), nz(parent->name));
 }
 
-typedef struct env { double x0, y0, x1, y1; } env;
-
-static env env_of(GEOSContextHandle_t h, const GEOSGeometry *g)
+static gg_geo_bbox env_of(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
-    env v = {0, 0, -1, -1};
-    GEOSGeom_getXMin_r(h, g, &v.x0);
-    GEOSGeom_getYMin_r(h, g, &v.y0);
-    GEOSGeom_getXMax_r(h, g, &v.x1);
-    GEOSGeom_getYMax_r(h, g, &v.y1);
+    gg_geo_bbox v = {0, 0, -1, -1};
+    GEOSGeom_getXMin_r(h, g, &v.min_lon);
+    GEOSGeom_getYMin_r(h, g, &v.min_lat);
+    GEOSGeom_getXMax_r(h, g, &v.max_lon);
+    GEOSGeom_getYMax_r(h, g, &v.max_lat);
     return v;
+}
+
+void gg_topo_envelope(GEOSContextHandle_t h, gg_topo_place *p)
+{
+    if (p->has_env || !p->g) return;
+    p->env = env_of(h, p->g);
+    p->has_env = true;
 }
 
 int gg_topo_check_overlaps(GEOSContextHandle_t h, const gg_topo_place *p,
                            const gg_topo_place *sib, size_t n, double tol_m2, gg_error *e)
 {
-    env a = env_of(h, p->g);
+    gg_geo_bbox a = p->has_env ? p->env : env_of(h, p->g);
     const GEOSPreparedGeometry *pg = GEOSPrepare_r(h, p->g);
     if (!pg) return gg_fail(e, GG_ENOMEM, 503, "unavailable", "", "geometry engine unavailable");
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         if (sib[i].id == p->id || !sib[i].g) continue;
-        env b = env_of(h, sib[i].g);
-        if (b.x0 > a.x1 || b.x1 < a.x0 || b.y0 > a.y1 || b.y1 < a.y0) continue;
+        gg_geo_bbox b = sib[i].has_env ? sib[i].env : env_of(h, sib[i].g);
+        if (b.min_lon > a.max_lon || b.max_lon < a.min_lon || b.min_lat > a.max_lat ||
+            b.max_lat < a.min_lat)
+            continue;
         if (GEOSPreparedIntersects_r(h, pg, sib[i].g) != 1) continue;
         double m2 = op_area(h, p->g, sib[i].g, false);
         if (m2 > tol_m2)

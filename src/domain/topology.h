@@ -40,12 +40,19 @@ double gg_topo_m2_per_deg2(double lat);
 /* Area of g in m², measured piece by piece at each piece's own latitude. */
 double gg_topo_area_m2(GEOSContextHandle_t h, const GEOSGeometry *g);
 
-/* A place's boundary as the checks see it; names are for the messages. */
+/* A place's boundary as the checks see it; names are for the messages.
+ * env caches g's envelope once gg_topo_envelope filled it (has_env). */
 typedef struct gg_topo_place {
     int64_t id;
     const char *code, *name;
     const GEOSGeometry *g;
+    bool has_env;
+    gg_geo_bbox env;
 } gg_topo_place;
+
+/* Fill p->env from p->g (once): a batch checks every pair of siblings, and
+ * the envelope test that skips most pairs should cost no GEOS calls. */
+void gg_topo_envelope(GEOSContextHandle_t h, gg_topo_place *p);
 
 /* 422 "invalid_boundary" with GEOS's reason (self-intersection, ring
  * self-intersection, hole outside shell, ...) and where. */

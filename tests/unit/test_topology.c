@@ -51,7 +51,7 @@ static void drop(GEOSGeometry *g) { GEOSGeom_destroy_r(gg_topo_ctx(), g); }
 
 static gg_topo_place place(int64_t id, const char *name, GEOSGeometry *g)
 {
-    return (gg_topo_place){id, "630105", name, g};
+    return (gg_topo_place){.id = id, .code = "630105", .name = name, .g = g};
 }
 
 static void test_valid_and_broken(void **state)
@@ -201,7 +201,8 @@ static void test_demo_tiling_is_exact(void **state)
     for (size_t i = 0; i < t.n; i++) {
         g[i] = gg_topo_from_ring(h, t.cells[i].ring.pts, t.cells[i].ring.n);
         assert_non_null(g[i]);
-        tp[i] = (gg_topo_place){(int64_t)i + 1, "", "cell", g[i]};
+        tp[i] = (gg_topo_place){.id = (int64_t)i + 1, .code = "", .name = "cell", .g = g[i]};
+        gg_topo_envelope(h, &tp[i]);
         if (gg_topo_check_valid(h, &tp[i], &e)) fail_msg("cell %zu: %s", i, e.message);
     }
     size_t checked = 0;
