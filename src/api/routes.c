@@ -5,6 +5,7 @@
  * test compares them).
  */
 #include "api/api.h"
+#include "api/registry_io.h"
 #include "domain/authz.h"
 
 #define ADMIN GG_R(GG_ROLE_ADMIN)
@@ -69,6 +70,13 @@ const gg_route gg_routes[] = {
     /* grid map (#6) */
 
     /* registry (#5) */
+    /* import/export (registry_io.c): export first, before any /residents/:id (first match wins) */
+    {"GET", "/api/v1/residents/export", gg_h_residents_export, GG_REG_IO_ROLES, gg_scope_place_query, "place_id in query", GG_RF_RAW, 0},
+
+    {"POST", "/api/v1/imports", gg_h_import_create, GG_REG_IO_ROLES, gg_scope_place_query, "place_id in query", 0, GG_IMPORT_MAX_BODY},
+    {"GET", "/api/v1/imports/:id", gg_h_import_get, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
+    {"POST", "/api/v1/imports/:id/run", gg_h_import_run, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
+    {"GET", "/api/v1/imports/:id/errors", gg_h_import_errors, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
 
     /* web UI: events, static files (#4) */
 

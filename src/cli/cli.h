@@ -36,6 +36,7 @@ int gg_cmd_scheduler_run(const gg_cli_opts *o);
 int gg_cmd_webhook(const gg_cli_opts *o);
 int gg_cmd_backup(const gg_cli_opts *o);
 int gg_cmd_restore(const gg_cli_opts *o);
+int gg_cmd_import(const gg_cli_opts *o); /* cli/import_cmd.c (registry, #5) */
 
 /* The demo city's cases (cli/demo_cases.c), inside the demo's write. */
 struct gg_conn;
