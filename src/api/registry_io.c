@@ -172,6 +172,10 @@ static int save_body(gg_req *r, FILE *f)
         if (!u.has_file || u.bytes == 0)
             return gg_fail(&r->err, GG_EINVAL, 422, "missing_field", "file", "no file in the form");
     } else {
+        if (ct && (strncasecmp(ct, "application/json", 16) == 0 ||
+                   strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0))
+            return gg_fail(&r->err, GG_EINVAL, 415, "unsupported_media_type", "file",
+                           "send the spreadsheet as multipart/form-data (field file) or as the raw body");
         if (r->body.len == 0)
             return gg_fail(&r->err, GG_EINVAL, 422, "empty_file", "file", "the body is empty: send the file");
         if (fwrite(r->body.data, 1, r->body.len, f) != r->body.len)

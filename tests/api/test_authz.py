@@ -371,6 +371,25 @@ MATRIX = {
     # grid map (#6)
 
     # registry (#5)
+    # import/export (registry_io.c): an import made by the global admin at the place, one per call
+    ("POST", "/api/v1/imports"): Entry(
+        lambda fx, p: (f"/api/v1/imports?place_id={p}",
+                       Multipart([("file", "r.csv", "姓名,身份证号\r\n矩阵,11010519491231002X\r\n".encode())])),
+        scoped=True),
+    ("GET", "/api/v1/imports/:id"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n矩阵,11010519491231002X\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"], None), scoped=True),
+    ("POST", "/api/v1/imports/:id/run"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"] + "/run", {"mode": "keep_good"}), scoped=True),
+    ("GET", "/api/v1/imports/:id/errors"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"] + "/errors", None), scoped=True),
+    ("GET", "/api/v1/residents/export"): Entry(
+        lambda fx, p: (f"/api/v1/residents/export?place_id={p}&format=csv", None), scoped=True),
 
     # web UI (#4)
 
