@@ -174,6 +174,17 @@ const gg_tag_def *gg_tag_def_get(int tag); /* NULL if unknown */
 /* Days between visits for tag at level (0: none). */
 int gg_tag_visit_days(int tag, int level);
 
+/* The extra fields of a GB/T 31000 special group (the tags with special
+ * set), in the column order of its table. type: 't' text (max code
+ * points), 'd' date YYYY-MM-DD, 'i' integer 0..max, 'b' boolean. */
+typedef struct gg_special_field {
+    const char *name;
+    char type;
+    int max;
+} gg_special_field;
+const gg_special_field *gg_special_fields(int tag, int *n); /* NULL, *n = 0 for other tags */
+#define GG_SPECIAL_MAX_FIELDS 8
+
 /* Ethnic group (GB/T 3304: the 56 民族, with or without the trailing 族):
  * canonical name with 族 into out (cap >= 32), GG_OK or GG_EINVAL. */
 int gg_ethnicity_parse(const char *s, size_t n, char *out, size_t cap);

@@ -231,3 +231,42 @@ int gg_ethnicity_parse(const char *s, size_t n, char *out, size_t cap)
     }
     return GG_EINVAL;
 }
+
+/* GB/T 31000 special groups: the columns of their tables (006_registry.sql). */
+static const gg_special_field sg_released[] = {
+    {"crime", 't', 64}, {"sentence", 't', 32}, {"prison", 't', 64}, {"released_on", 'd', 0},
+    {"risk", 't', 32}, {"placement", 't', 64}, {"recidivist", 'b', 1}};
+static const gg_special_field sg_correction[] = {
+    {"correction_no", 't', 32}, {"correction_type", 't', 16}, {"crime", 't', 64},
+    {"start_on", 'd', 0}, {"end_on", 'd', 0}, {"group_formed", 'b', 1}};
+static const gg_special_field sg_mental[] = {
+    {"diagnosis", 't', 64}, {"first_onset", 'd', 0}, {"risk_level", 'i', 5},
+    {"guardian_name", 't', 32}, {"treatment", 't', 64}, {"incident_history", 'b', 1}};
+static const gg_special_field sg_drug[] = {
+    {"first_found", 'd', 0}, {"control_status", 't', 32}, {"drug_kind", 't', 32},
+    {"criminal_history", 'b', 1}, {"helper", 't', 32}};
+static const gg_special_field sg_aids_risk[] = {
+    {"infection_route", 't', 32}, {"criminal_history", 'b', 1}, {"attention_type", 't', 32},
+    {"treatment", 't', 64}};
+static const gg_special_field sg_key_youth[] = {
+    {"youth_type", 't', 32}, {"guardian_name", 't', 32}, {"family", 't', 64},
+    {"offended", 'b', 1}, {"help", 't', 64}};
+
+const gg_special_field *gg_special_fields(int tag, int *n)
+{
+    static const struct {
+        const gg_special_field *f;
+        int n;
+    } t[GG_TAG__COUNT] = {
+        [GG_TAG_RELEASED] = {sg_released, GG_ARRAY_LEN(sg_released)},
+        [GG_TAG_CORRECTION] = {sg_correction, GG_ARRAY_LEN(sg_correction)},
+        [GG_TAG_MENTAL] = {sg_mental, GG_ARRAY_LEN(sg_mental)},
+        [GG_TAG_DRUG] = {sg_drug, GG_ARRAY_LEN(sg_drug)},
+        [GG_TAG_AIDS_RISK] = {sg_aids_risk, GG_ARRAY_LEN(sg_aids_risk)},
+        [GG_TAG_KEY_YOUTH] = {sg_key_youth, GG_ARRAY_LEN(sg_key_youth)},
+    };
+    *n = 0;
+    if (tag < 1 || tag >= GG_TAG__COUNT || !t[tag].f) return NULL;
+    *n = t[tag].n;
+    return t[tag].f;
+}

@@ -444,13 +444,20 @@ int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, 
 int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, const char *extra,
                    int64_t actor, gg_error *e);
 
+/* The GB/T 31000 fields of a special group (gg_special_fields order): vals[i]
+ * text or NULL (integers and booleans as decimal text). set: insert or
+ * replace; get: *vals from p, NULL entries for NULL columns, GG_ENOTFOUND
+ * when the resident has no row. */
+int gg_special_set(gg_conn *w, int64_t resident_id, int tag, const char *const *vals, gg_error *e);
+int gg_special_get(gg_conn *c, gg_pool *p, int64_t resident_id, int tag, const char ***vals);
+
 /* Visits */
 int gg_visit_insert(gg_conn *w, struct gg_visit *v, gg_error *e); /* also marks verified */
 int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id, int limit,
                   struct gg_visit **rows, int *n);
 typedef struct gg_due_visit {
     int64_t resident_id;
-    const char *name_mask;
+    const char *name;
     int tag, level;
     int64_t last_visit;             /* µs, 0: never */
     int64_t due_at;                 /* µs */

@@ -9,6 +9,7 @@
  * hot ones.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -358,10 +359,7 @@ int gg_due_visits(gg_conn *c, gg_pool *p, const char *root_path, int64_t now,
     while (out && k < limit && sqlite3_step(st) == SQLITE_ROW) {
         gg_due_visit *d = &out[k++];
         d->resident_id = sqlite3_column_int64(st, 0);
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        char mask[128];
-        if (!name || gg_mask_name(name, mask, sizeof mask)) mask[0] = 0;
-        d->name_mask = gg_pstrdup(p, mask);
+        d->name = gg_col_text(p, st, 1);
         d->tag = sqlite3_column_int(st, 2);
         d->level = sqlite3_column_int(st, 3);
         d->due_at = sqlite3_column_int64(st, 4);
@@ -517,4 +515,72 @@ int gg_reveal_list(gg_conn *c, gg_pool *p, const gg_reveal_filter *f, gg_reveal_
     *rows = out;
     *n = k;
     return out ? 0 : GG_ENOMEM;
+}
+
+/* ---- GB/T 31000 special groups --------------------------------------------------- */
+
+static const struct {
+    const char *set, *get;
+} special_sql[GG_TAG__COUNT] = {
+    [GG_TAG_RELEASED] = {"INSERT OR REPLACE INTO sg_released (resident_id, crime, sentence, prison, "
+                         "released_on, risk, placement, recidivist) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         "SELECT crime, sentence, prison, released_on, risk, placement, recidivist "
+                         "FROM sg_released WHERE resident_id = ?1"},
+    [GG_TAG_CORRECTION] = {"INSERT OR REPLACE INTO sg_correction (resident_id, correction_no, "
+                           "correction_type, crime, start_on, end_on, group_formed) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           "SELECT correction_no, correction_type, crime, start_on, end_on, "
+                           "group_formed FROM sg_correction WHERE resident_id = ?1"},
+    [GG_TAG_MENTAL] = {"INSERT OR REPLACE INTO sg_mental (resident_id, diagnosis, first_onset, "
+                       "risk_level, guardian_name, treatment, incident_history) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       "SELECT diagnosis, first_onset, risk_level, guardian_name, treatment, "
+                       "incident_history FROM sg_mental WHERE resident_id = ?1"},
+    [GG_TAG_DRUG] = {"INSERT OR REPLACE INTO sg_drug (resident_id, first_found, control_status, "
+                     "drug_kind, criminal_history, helper) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     "SELECT first_found, control_status, drug_kind, criminal_history, helper "
+                     "FROM sg_drug WHERE resident_id = ?1"},
+    [GG_TAG_AIDS_RISK] = {"INSERT OR REPLACE INTO sg_aids_risk (resident_id, infection_route, "
+                          "criminal_history, attention_type, treatment) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          "SELECT infection_route, criminal_history, attention_type, treatment "
+                          "FROM sg_aids_risk WHERE resident_id = ?1"},
+    [GG_TAG_KEY_YOUTH] = {"INSERT OR REPLACE INTO sg_key_youth (resident_id, youth_type, "
+                          "guardian_name, family, offended, help) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          "SELECT youth_type, guardian_name, family, offended, help "
+                          "FROM sg_key_youth WHERE resident_id = ?1"},
+};
+
+int gg_special_set(gg_conn *w, int64_t resident_id, int tag, const char *const *vals, gg_error *e)
+{
+    int n;
+    const gg_special_field *f = gg_special_fields(tag, &n);
+    if (!f) return gg_fail(e, GG_EINVAL, 422, "invalid_value", "tag", "not a special group");
+    sqlite3_stmt *st = prep(w, special_sql[tag].set);
+    if (st) {
+        sqlite3_bind_int64(st, 1, resident_id);
+        for (int i = 0; i < n; i++) {
+            if (vals[i] && (f[i].type == 'i' || f[i].type == 'b'))
+                sqlite3_bind_int64(st, i + 2, strtoll(vals[i], NULL, 10));
+            else
+                gg_bind_text(st, i + 2, vals[i]);
+        }
+    }
+    return run(w, st, e, "special group");
+}
+
+int gg_special_get(gg_conn *c, gg_pool *p, int64_t resident_id, int tag, const char ***vals)
+{
+    int n;
+    *vals = NULL;
+    if (!gg_special_fields(tag, &n)) return GG_ENOTFOUND;
+    sqlite3_stmt *st = prep(c, special_sql[tag].get);
+    if (!st) return GG_EIO;
+    sqlite3_bind_int64(st, 1, resident_id);
+    int src = sqlite3_step(st), rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
+    const char **out = rc ? NULL : gg_pcalloc(p, sizeof *out * (size_t)n);
+    for (int i = 0; out && i < n; i++) out[i] = gg_col_text(p, st, i);
+    sqlite3_finalize(st);
+    if (!rc && !out) rc = GG_ENOMEM;
+    *vals = out;
+    return rc;
 }

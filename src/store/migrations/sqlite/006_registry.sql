@@ -31,6 +31,7 @@ CREATE TABLE house (
   UNIQUE (place_id, room)
 );
 CREATE INDEX house_path ON house(place_path, id);
+CREATE INDEX house_verified ON house(place_path, verified_at);
 
 CREATE TABLE household (
   id           INTEGER PRIMARY KEY,
@@ -81,6 +82,7 @@ CREATE TABLE resident (
   updated_at          INTEGER NOT NULL
 );
 CREATE INDEX resident_path ON resident(place_path, id);
+CREATE INDEX resident_verified ON resident(place_path, verified_at); -- 知晓率 from the index alone
 CREATE INDEX resident_household ON resident(household_id) WHERE household_id IS NOT NULL;
 CREATE INDEX resident_house ON resident(house_id) WHERE house_id IS NOT NULL;
 CREATE INDEX resident_phone ON resident(phone_blind) WHERE phone_blind IS NOT NULL;
