@@ -390,7 +390,7 @@ static void on_reject(void *ud, const gg_imp_reject *rj)
         j->report_truncated = true;
         return;
     }
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", (json_int_t)rj->row, "column",
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "row", (json_int_t)rj->row, "column",
                           rj->column ? rj->column : "", "field", rj->field ? rj->field : "",
                           "code", rj->code ? rj->code : "invalid_value", "message", rj->en,
                           "message_zh", rj->zh);
