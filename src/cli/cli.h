@@ -43,6 +43,8 @@ struct gg_conn;
 struct gg_pool;
 struct gg_error;
 int gg_demo_cases(struct gg_conn *w, struct gg_pool *pool, int *ncases, struct gg_error *e);
+/* The demo city's registry (cli/demo_registry.c): GG_DEMO_RESIDENTS residents (200,000). */
+int gg_demo_registry(struct gg_conn *w, struct gg_pool *pool, int *nres, struct gg_error *e);
 
 #define GG_DEMO_PASSWORD "gridgov-demo-2026"
 

@@ -198,6 +198,7 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
     /* grid map (#6) */
 
     /* registry (#5) */
+    if (!rc) rc = gg_demo_registry(w, d->pool, &(int){0}, e);
 
     return rc;
 }

@@ -357,6 +357,18 @@ int gg_conn_keys(gg_conn *c, const struct gg_keys **out, gg_error *e);
  */
 int gg_resident_upsert(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,
                        int64_t actor, int64_t *id, bool *changed, gg_error *e);
+/* Bulk loading (the demo city): r is new (the caller guarantees its document
+ * number is unused) and place_path/region are r->place_id's; r->house_id and
+ * r->household_id are used as given. No lookups: one insert plus its tags. */
+int gg_resident_insert_new(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,
+                           const char *place_path, const char *region, int64_t *id, gg_error *e);
+/* The house (place, room) or household (region, number), created if new;
+ * path and region are the place's. verified_at: µs (0: now). */
+int gg_house_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                         const char *room, int use, int64_t verified_at, int64_t *id, gg_error *e);
+int gg_household_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                             int64_t house_id, const char *number, int64_t *id, gg_error *e);
+
 /* Update row r->id (expect_version: 0 = any) from r; 404 / 409. Changing the
  * document to one another row holds: 409 duplicate_id_number. */
 int gg_resident_update(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,

@@ -344,6 +344,32 @@ out:
     return rc;
 }
 
+int gg_resident_insert_new(gg_conn *w, const gg_keys *k, const gg_resident *r,
+                           const char *place_path, const char *region, int64_t *id, gg_error *e)
+{
+    res_write x;
+    memset(&x, 0, sizeof x);
+    x.now = gg_now_us();
+    x.path = place_path;
+    x.region = region;
+    x.house_id = r->house_id;
+    x.household_id = r->household_id;
+    if (gg_reg_id_blind(k, r->id_type, r->id_norm, x.id_blind) ||
+        gg_reg_seal(k, r->id_norm, GG_CTX_ID, x.id_sealed, sizeof x.id_sealed, NULL, NULL) ||
+        (r->phone_norm[0] && gg_reg_seal(k, r->phone_norm, GG_CTX_PHONE, x.phone_sealed,
+                                         sizeof x.phone_sealed, x.phone_blind, NULL)))
+        return gg_fail(e, GG_EIO, 500, "internal", "", "cannot seal");
+    if (opt(r->ethnicity)) gg_strlcpy(x.ethnicity, r->ethnicity, sizeof x.ethnicity);
+    sqlite3_stmt *st = gg_stmt(w, SQL_RES_INSERT);
+    if (!st) return GG_EIO;
+    bind_resident(st, r, &x);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "resident");
+    *id = sqlite3_last_insert_rowid(w->db);
+    return after_write(w, r, *id, &x, 0, true, e);
+}
+
 static const char SQL_RES_VERSION[] = "SELECT version, tags FROM resident WHERE id = ?1";
 
 int gg_resident_update(gg_conn *w, const gg_keys *k, const gg_resident *r,

@@ -103,6 +103,28 @@ int gg_house_resolve(gg_conn *w, gg_pool *p, int64_t place_id, const char *path,
     return 0;
 }
 
+static const char SQL_HOUSE_VERIFIED[] = "UPDATE house SET verified_at = ?2 WHERE id = ?1";
+
+int gg_house_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                         const char *room, int use, int64_t verified_at, int64_t *id, gg_error *e)
+{
+    int rc = gg_house_resolve(w, NULL, place_id, path, region, room, use, id, e);
+    if (rc || !verified_at) return rc;
+    sqlite3_stmt *st = gg_stmt(w, SQL_HOUSE_VERIFIED);
+    if (!st) return GG_EIO;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_int64(st, 2, verified_at);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "house");
+}
+
+int gg_household_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                             int64_t house_id, const char *number, int64_t *id, gg_error *e)
+{
+    return gg_household_resolve(w, place_id, path, region, house_id, number, id, e);
+}
+
 static const char SQL_HH_FIND[] = "SELECT id FROM household WHERE region = ?1 AND number = ?2";
 static const char SQL_HH_INSERT[] =
     "INSERT INTO household (place_id, place_path, house_id, number, region, created_at, "
