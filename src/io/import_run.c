@@ -12,6 +12,7 @@
 #include "domain/place.h"
 #include "domain/registry.h"
 #include "io/import_run.h"
+#include "store/registry_io.h"
 
 #define BATCH_DEFAULT 500
 #define BATCH_MAX 5000
@@ -240,9 +241,11 @@ static int batch_fn(gg_conn *w, void *arg, gg_error *e)
     batch *b = arg;
     b->inserted = b->updated = b->unchanged = 0;
     b->failed_at = -1;
+    /* the writer runs one write at a time: ids above this are this batch's inserts */
+    int64_t max_before = gg_resident_max_id(w);
     for (int i = 0; i < b->n; i++) {
         const gg_resident *r = &b->r[i];
-        bool existed = gg_resident_find(w, b->keys, r->id_type, r->id_norm) > 0, changed = false;
+        bool changed = false;
         int64_t id = 0;
         int rc = gg_resident_upsert(w, b->keys, r, b->actor, &id, &changed, e);
         if (rc) {
@@ -250,7 +253,7 @@ static int batch_fn(gg_conn *w, void *arg, gg_error *e)
             return rc; /* the savepoint rolls the whole batch back */
         }
         if (!changed) b->unchanged++;
-        else if (existed) b->updated++;
+        else if (id <= max_before) b->updated++;
         else b->inserted++;
     }
     return 0;
