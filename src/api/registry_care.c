@@ -375,7 +375,8 @@ int gg_h_awareness(gg_req *r)
     if (gg_awareness_get(c, pl->path, since, &total)) return GG_EIO;
     gg_place *rows = NULL;
     int n = 0;
-    if (kind && gg_place_subtree(c, r->pool, pl->path, kind, false, NULL, 5000, &rows, &n)) return GG_EIO;
+    if (kind == pl->kind) rows = (gg_place *)pl, n = 1; /* the place is itself of that level */
+    else if (kind && gg_place_subtree(c, r->pool, pl->path, kind, false, NULL, 5000, &rows, &n)) return GG_EIO;
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
     gg_jw_kint(w, "months", months);
@@ -404,9 +405,9 @@ int gg_h_key_group_counts(gg_req *r)
     gg_place *places;
     gg_tag_count *counts;
     int np, nc;
-    if (gg_place_subtree(c, r->pool, pl->path, kind, false, NULL, 5000, &places, &np) ||
-        gg_tag_counts(c, r->pool, pl->path, kind, &counts, &nc))
-        return GG_EIO;
+    if (kind == pl->kind) places = (gg_place *)pl, np = 1;
+    else if (gg_place_subtree(c, r->pool, pl->path, kind, false, NULL, 5000, &places, &np)) return GG_EIO;
+    if (gg_tag_counts(c, r->pool, pl->path, kind, &counts, &nc)) return GG_EIO;
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
     gg_jw_kid(w, "place_id", pl->id);

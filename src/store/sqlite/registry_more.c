@@ -323,12 +323,13 @@ int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
     sqlite3_finalize(st);
     for (int i = 0; i < n && !rc; i++) {
         int days = gg_tag_visit_days(tags[i].tag, tags[i].level);
-        st = prep(w, "UPDATE resident_tag SET next_due = max(coalesce(next_due, 0), ?3) "
-                     "WHERE resident_id = ?1 AND tag = ?2");
+        /* due = the latest visit (a late-logged older one changes nothing) + interval */
+        st = prep(w, "UPDATE resident_tag SET next_due = (SELECT max(at) FROM visit "
+                     "WHERE resident_id = ?1) + ?3 WHERE resident_id = ?1 AND tag = ?2");
         if (st) {
             sqlite3_bind_int64(st, 1, v->resident_id);
             sqlite3_bind_int(st, 2, tags[i].tag);
-            if (days) sqlite3_bind_int64(st, 3, v->at + days * DAY_US);
+            sqlite3_bind_int64(st, 3, days * DAY_US);
         }
         rc = days ? run(w, st, e, "visit") : (sqlite3_finalize(st), 0);
     }
