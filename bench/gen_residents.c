@@ -56,7 +56,7 @@ static void make(long i, person *p)
     long seq = i / 21900;          /* < 1000 for 21.9 million rows */
     int male = (int)(i % 2), y, m, d;
     civil(day, &y, &m, &d);
-    char id[19];
+    char id[32];
     snprintf(id, sizeof id, "632524%04d%02d%02d%02ld%d", y, m, d, seq % 100, (int)((seq / 100 % 5) * 2 + male));
     int sum = 0;
     for (int k = 0; k < 17; k++) sum += (id[k] - '0') * w[k];

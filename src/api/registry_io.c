@@ -15,7 +15,6 @@
  * (the staff who keep the registry), for places in their scope; the job's
  * place is its scope for every later call.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -24,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -67,7 +67,10 @@ typedef struct job {
 } job;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ended = PTHREAD_COND_INITIALIZER; /* a run thread finished */
 static job *jobs[MAX_JOBS];
+static int nthreads;      /* run threads alive, under mu */
+static bool stopping;     /* gg_imports_stop was called: no new runs */
 
 /* ---- job table ---------------------------------------------------------------- */
 
@@ -118,15 +121,18 @@ static job *job_find(const char *id)
 int gg_scope_import_param(gg_req *r)
 {
     const char *id = gg_req_param(r, "id");
+    job *snap = gg_palloc(r->pool, sizeof *snap);
+    if (!snap) return GG_ENOMEM;
     pthread_mutex_lock(&mu);
     job *j = job_find(id);
     bool found = j != NULL, in = j && gg_scope_covers(r->who, j->place_path);
+    if (j) *snap = *j; /* a snapshot: the table may drop the job while we answer */
     pthread_mutex_unlock(&mu);
     if (!found) return gg_fail(&r->err, GG_ENOTFOUND, 404, "not_found", "id", "no such import");
     if (!in)
         return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
                        "this import lies outside the places assigned to you");
-    r->obj = j; /* jobs are freed only when not running and older than a day */
+    r->obj = snap;
     return 0;
 }
 
@@ -443,6 +449,8 @@ static void *run_thread(void *arg)
     j->err = e;
     j->state = rc ? JS_FAILED : JS_DONE;
     j->finished_at = gg_now_us();
+    nthreads--;
+    pthread_cond_broadcast(&ended);
     pthread_mutex_unlock(&mu);
     gg_log(GG_LOG_INFO, "import %s %s: rows=%llu inserted=%llu updated=%llu unchanged=%llu rejected=%llu",
                 j->id, rc ? "failed" : "done", (unsigned long long)st.rows_read,
@@ -481,7 +489,7 @@ static int running_count(void)
 
 int gg_h_import_run(gg_req *r)
 {
-    job *j = (job *)r->obj;
+    const job *snap = r->obj;
     json_t *b;
     int rc = gg_req_body(r, run_fields, GG_ARRAY_LEN(run_fields), &b);
     if (rc) return rc;
@@ -489,14 +497,19 @@ int gg_h_import_run(gg_req *r)
     if (!mode)
         return gg_fail(&r->err, GG_EINVAL, 422, "invalid_value", "mode",
                        "mode is all_or_nothing or keep_good");
-    gg_imp_map m = j->map; /* j->map is only written here, under the state check below */
+    gg_imp_map *m = gg_palloc(r->pool, sizeof *m);
+    if (!m) return GG_ENOMEM;
+    *m = snap->map; /* the job's map is only written below, under mu, once */
     json_t *mp = json_object_get(b, "mapping");
-    rc = mp && !json_is_null(mp) ? apply_mapping(r, mp, &m) : gg_imp_map_check(&m, &r->err);
+    rc = mp && !json_is_null(mp) ? apply_mapping(r, mp, m) : gg_imp_map_check(m, &r->err);
     if (rc) return rc;
     char p[600];
-    snprintf(p, sizeof p, "%s/errors", j->dir);
+    snprintf(p, sizeof p, "%s/errors", snap->dir);
     pthread_mutex_lock(&mu);
-    if (j->state != JS_READY) rc = gg_fail(&r->err, GG_ECONFLICT, 409, "invalid_state", "",
+    job *j = job_find(snap->id);
+    if (!j) rc = gg_fail(&r->err, GG_ENOTFOUND, 404, "not_found", "id", "no such import");
+    else if (stopping) rc = gg_fail(&r->err, GG_EBUSY, 503, "shutting_down", "", "the server is shutting down");
+    else if (j->state != JS_READY) rc = gg_fail(&r->err, GG_ECONFLICT, 409, "invalid_state", "",
                                            "this import has already run (state %s)",
                                            state_name[j->state]);
     else if (running_count() >= MAX_RUNNING)
@@ -505,7 +518,7 @@ int gg_h_import_run(gg_req *r)
     else if (!(j->report = fopen(p, "w")))
         rc = gg_fail(&r->err, GG_EIO, 500, "import_io", "", "cannot create the report");
     if (!rc) {
-        j->map = m;
+        j->map = *m;
         j->mode = mode;
         j->state = JS_RUNNING;
         j->started_at = gg_now_us();
@@ -518,6 +531,8 @@ int gg_h_import_run(gg_req *r)
             j->report = NULL;
             j->state = JS_READY;
             rc = gg_fail(&r->err, GG_EBUSY, 503, "unavailable", "", "cannot start the import");
+        } else {
+            nthreads++;
         }
         pthread_attr_destroy(&at);
     }
@@ -623,4 +638,19 @@ int gg_h_import_errors(gg_req *r)
     int rc = fmt && strcmp(fmt, "csv") == 0 ? report_csv(r, f, j) : report_page(r, f);
     fclose(f);
     return rc;
+}
+
+void gg_imports_stop(int wait_s)
+{
+    pthread_mutex_lock(&mu);
+    stopping = true;
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i] && jobs[i]->state == JS_RUNNING) jobs[i]->cancel = 1;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_s;
+    while (nthreads > 0)
+        if (pthread_cond_timedwait(&ended, &mu, &until)) break;
+    if (nthreads > 0) gg_log(GG_LOG_WARN, "imports: %d still running at shutdown", nthreads);
+    pthread_mutex_unlock(&mu);
 }

@@ -20,6 +20,11 @@
 /* Import :id exists (404) and its place lies in the caller's scope (403). */
 int gg_scope_import_param(gg_req *r);
 
+/* At shutdown, before the store closes: no new runs, running imports
+ * stop at their next row (state failed, import_cancelled; the batches
+ * written stay), waiting up to wait_s seconds for them. */
+void gg_imports_stop(int wait_s);
+
 int gg_h_import_create(gg_req *r);
 int gg_h_import_get(gg_req *r);
 int gg_h_import_run(gg_req *r);
