@@ -16,7 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/gg.h"
+#include "domain/registry.h"
+#include "io/export.h"
 #include "io/import.h"
 
 static void test_guess_headers(void **st)
@@ -282,6 +285,44 @@ static void test_sniff(void **st)
     unlink(p);
 }
 
+static void test_export_csv(void **st)
+{
+    (void)st;
+    gg_resident r;
+    memset(&r, 0, sizeof r);
+    r.name = "=HYPERLINK(\"x\")";
+    r.sex = GG_SEX_FEMALE;
+    memcpy(r.birth_date, "1949-12-31", 11);
+    r.id_type = GG_IDT_RESIDENT_ID;
+    r.id_number = "11010519491231002X";
+    r.phone = "13812345678";
+    r.residence = GG_RES_REGISTERED;
+    r.tags = GG_TAG_BIT(GG_TAG_DISABLED) | GG_TAG_BIT(GG_TAG_DIBAO);
+    r.note = "a \"quoted\", comma";
+    gg_export_row row;
+    gg_export_row_fill(&row, &r, "630105001001001");
+    gg_buf b;
+    gg_buf_init(&b, 1u << 20);
+    assert_int_equal(gg_export_csv_header(&b), 0);
+    assert_memory_equal(b.data, "\xEF\xBB\xBF姓名,性别,出生日期", strlen("\xEF\xBB\xBF姓名,性别,出生日期"));
+    gg_buf_reset(&b);
+    assert_int_equal(gg_export_csv_row(&b, &row), 0);
+    /* formulas and numbers kept as text by a TAB; quotes doubled; labels in Chinese */
+    assert_non_null(strstr(b.data, "\"\t=HYPERLINK(\"\"x\"\")\",\"女\",\"1949-12-31\""));
+    assert_non_null(strstr(b.data, "\"\t11010519491231002X\",\"\t13812345678\""));
+    assert_non_null(strstr(b.data, "\"户籍\",\"630105001001001\""));
+    assert_non_null(strstr(b.data, "\"a \"\"quoted\"\", comma\"\r\n"));
+    /* the tags as labels, which the importer reads back */
+    const char *t = row.v[GG_IC_TAGS];
+    assert_non_null(strstr(t, "、"));
+    assert_int_equal(gg_imp_col_guess("重点人群", strlen("重点人群")), GG_IC_TAGS);
+    gg_buf_free(&b);
+    /* a full buffer is an error, not a cut line */
+    gg_buf_init(&b, 16);
+    assert_int_equal(gg_export_csv_row(&b, &row), GG_ETOOBIG);
+    gg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_dupset),
         cmocka_unit_test(test_scan_csv_utf8_gbk),
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_export_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
