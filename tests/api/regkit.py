@@ -56,3 +56,48 @@ def new_resident(session, place_id, **over):
     st, res = session.post("/api/v1/residents", body)
     assert st == 201, (st, res)
     return res
+
+
+# ---- builders for the registry rows of test_authz.py's MATRIX ------------------------
+# Objects are made by the fixture's global administrator at the place the
+# matrix names (a grid), once per place, or fresh per call for deletes.
+
+def _cache(fx, name):
+    if not hasattr(fx, "_reg"):
+        fx._reg = {}
+    return fx._reg.setdefault(name, {})
+
+
+def resident_at(fx, p, fresh=False):
+    if fresh:   # for deletes: never the cached one
+        return new_resident(fx.admin, p, name="矩阵居民")["id"]
+    c = _cache(fx, "resident")
+    if p not in c:
+        c[p] = new_resident(fx.admin, p, name="矩阵居民")["id"]
+    return c[p]
+
+
+def _made(fx, kind, p, path, body):
+    c = _cache(fx, kind)
+    if p not in c:
+        st, obj = fx.admin.post(path, body)
+        assert st == 201, (st, obj)
+        c[p] = obj["id"]
+    return c[p]
+
+
+def household_at(fx, p):
+    return _made(fx, "household", p, "/api/v1/households", {"place_id": p, "number": fx.uniq("矩阵户")})
+
+
+def house_at(fx, p):
+    return _made(fx, "house", p, "/api/v1/houses", {"place_id": p, "room": fx.uniq("R")[:16]})
+
+
+def org_at(fx, p):
+    return _made(fx, "org", p, "/api/v1/organisations", {"place_id": p, "kind": "social_org", "name": fx.uniq("矩阵协会")})
+
+
+def resident_body(fx, p):
+    return {"residence": "户籍", "name": "矩阵新居民", "id_number": id_number(birth=unique_birth()), "place_id": p}
+
