@@ -309,10 +309,13 @@ static int flush(run *R)
     }
     R->st->written += (uint64_t)b->n;
     b->n = 0;
+    progress(R);
     gg_pool_free(b->pool);
     b->pool = gg_pool_new(64u << 20);
     return b->pool ? 0 : GG_ENOMEM;
 }
+
+static void progress(run *R);
 
 static const char *keep(gg_pool *p, const char *s) { return s ? gg_pstrdup(p, s) : NULL; }
 
