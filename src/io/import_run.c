@@ -67,6 +67,8 @@ typedef struct run {
     int fatal;       /* a failure that stops the scan */
 } run;
 
+static void progress(run *R);
+
 /* ---- turning a record into a resident ------------------------------------- */
 
 static int reject(run *R, gg_imp_reject *rj)
@@ -314,8 +316,6 @@ static int flush(run *R)
     b->pool = gg_pool_new(64u << 20);
     return b->pool ? 0 : GG_ENOMEM;
 }
-
-static void progress(run *R);
 
 static const char *keep(gg_pool *p, const char *s) { return s ? gg_pstrdup(p, s) : NULL; }
 
