@@ -149,6 +149,8 @@ int gg_res_id_normalise(int id_type, const char *s, size_t n, int64_t today,
     if (!s || blank(s)) return FAIL(e, "id_number", "required", "id_number is required");
     if (n > GG_ID_INPUT_MAX)
         return FAIL(e, "id_number", "invalid_id_number", "id_number is far too long");
+    if (!gg_utf8_valid(s, n, false))
+        return FAIL(e, "id_number", "invalid_id_number", "id_number is not valid UTF-8");
     switch (id_type) {
     case GG_IDT_RESIDENT_ID:
     case GG_IDT_HKMO_PERMIT:
