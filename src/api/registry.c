@@ -74,6 +74,8 @@ int gg_api_reg_root(gg_req *r, const char **root, const char *const **scope, int
             return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "place_id",
                            "this place lies outside the places assigned to you");
         *root = pl->path;
+    } else if (!r->who->global_scope && r->who->nplaces == 1) {
+        *root = r->who->place_paths[0]; /* the common case: one subtree, its index */
     } else if (!r->who->global_scope) {
         *scope = r->who->place_paths;
         *nscope = r->who->nplaces;

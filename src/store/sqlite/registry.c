@@ -435,6 +435,13 @@ int gg_resident_delete(gg_conn *w, int64_t id, int64_t actor, gg_error *e)
 
 /* ---- residents: reads ------------------------------------------------------ */
 
+bool gg_reg_big_root(const char *path)
+{
+    int slashes = 0;
+    for (const char *p = path; *p; p++) slashes += *p == '/';
+    return slashes <= 3; /* "/", a district "/1/" or a street "/1/2/" */
+}
+
 #define RES_READ_COLS                                                                        \
     "r.id, r.residence, r.name, r.sex, r.birth_date, r.ethnicity, r.id_type, r.id_mask, "    \
     "r.phone_mask, r.education, r.political, r.employer, r.registered_address, "             \
@@ -535,8 +542,14 @@ static void age_bound(int64_t today, int years, char out[11])
 /* Build the filtered query; bindings by number (see res_bind). */
 static int res_sql(const gg_resident_filter *f, gg_buf *b)
 {
-    gg_buf_puts(b, "SELECT " RES_READ_COLS " FROM resident r WHERE r.place_path >= ?1 "
-                   "AND r.place_path < ?2 AND r.id > ?3");
+    /* Which index: the whole city walks the rowid (id order, stops after a
+     * page); a subtree or a name prefix takes its own index and sorts its
+     * few rows ("+" keeps the planner off the rowid range). */
+    bool big = gg_reg_big_root(f->root_path), q = f->q && *f->q;
+    gg_buf_puts(b, "SELECT " RES_READ_COLS " FROM resident r ");
+    gg_buf_puts(b, big ? (q ? "INDEXED BY resident_name " : "") : "INDEXED BY resident_path ");
+    gg_buf_puts(b, "WHERE r.place_path >= ?1 AND r.place_path < ?2 AND ");
+    gg_buf_puts(b, big && !q ? "r.id > ?3" : "+r.id > ?3");
     if (f->nscope > 0)
         gg_buf_puts(b, " AND EXISTS (SELECT 1 FROM json_each(?4) j WHERE r.place_path >= j.value "
                        "AND r.place_path < substr(j.value, 1, length(j.value) - 1) || '0')");
@@ -551,7 +564,8 @@ static int res_sql(const gg_resident_filter *f, gg_buf *b)
     if (f->party_member) gg_buf_puts(b, " AND r.political IN (1, 2)");
     if (f->age_min > 0) gg_buf_puts(b, " AND r.birth_date <= ?12");
     if (f->age_max > 0) gg_buf_puts(b, " AND r.birth_date > ?13");
-    if (f->q && *f->q) gg_buf_puts(b, " AND substr(r.name, 1, length(?14)) = ?14");
+    if (f->q && *f->q) /* a range on the name index: every name starting with q */
+        gg_buf_puts(b, " AND r.name >= ?14 AND r.name < ?14 || char(1114111)");
     if (f->id_norm) gg_buf_puts(b, " AND r.id_blind = ?15");
     if (f->phone_norm) gg_buf_puts(b, " AND r.phone_blind = ?16");
     gg_buf_puts(b, " ORDER BY r.id LIMIT ?17");

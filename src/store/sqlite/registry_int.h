@@ -19,6 +19,11 @@
 #define GG_REG_HOME_KINDS \
     ((1u << GG_PK_GRID) | (1u << GG_PK_COMPOUND) | (1u << GG_PK_BUILDING) | (1u << GG_PK_UNIT))
 
+/* Whether a subtree is the whole city, a district or a street: lists of it
+ * walk the rowid in id order (a page ends early) rather than sort the
+ * subtree's rows taken from the path index (right for communities and below). */
+bool gg_reg_big_root(const char *path);
+
 /* Seal plain (NUL-terminated) under ctx into sealed (text form); when blind
  * is not NULL, also its blind index over blind_prefix || plain. */
 int gg_reg_seal(const gg_keys *k, const char *plain, const char *ctx, char *sealed, size_t cap,

@@ -29,8 +29,12 @@ static const char *scope_json(gg_pool *p, const char *const *paths, int n)
 
 /* ?1 ?2 root range, ?3 after id, ?4 scope paths (JSON or NULL), ?5 kind, ?6 q,
  * ?7 place, ?8 limit. */
-#define LIST_WHERE(kindcol, qcol)                                                            \
-    " WHERE x.place_path >= ?1 AND x.place_path < ?2 AND x.id > ?3 AND (?4 IS NULL OR "    \
+#define LIST_WHERE(kindcol, qcol) LIST_WHERE_ID("x.id", kindcol, qcol)
+/* "+x.id": a subtree takes the path index and sorts its rows; the whole
+ * city walks the rowid (see registry.c) */
+#define LIST_WHERE_SUB(kindcol, qcol) LIST_WHERE_ID("+x.id", kindcol, qcol)
+#define LIST_WHERE_ID(idcol, kindcol, qcol)                                                   \
+    " WHERE x.place_path >= ?1 AND x.place_path < ?2 AND " idcol " > ?3 AND (?4 IS NULL OR " \
     "EXISTS (SELECT 1 FROM json_each(?4) j WHERE x.place_path >= j.value AND x.place_path " \
     "< substr(j.value, 1, length(j.value) - 1) || '0')) AND (?5 IS NULL OR " kindcol       \
     " = ?5) AND (?6 IS NULL OR substr(" qcol ", 1, length(?6)) = ?6) AND (?7 = 0 OR "       \
@@ -158,7 +162,9 @@ int gg_house_get(gg_conn *c, gg_pool *p, int64_t id, gg_house *out)
 
 int gg_house_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_house **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " HOUSE_COLS " FROM house x" LIST_WHERE("x.use", "x.room"));
+    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+                                   ? "SELECT " HOUSE_COLS " FROM house x" LIST_WHERE("x.use", "x.room")
+                                   : "SELECT " HOUSE_COLS " FROM house x" LIST_WHERE_SUB("x.use", "x.room"));
     if (!st) return GG_EIO;
     int rc = bind_list(st, p, f, f->kind ? gg_reg_code(GG_RT_HOUSE_USE, f->kind) : NULL, 0);
     gg_house *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
@@ -260,7 +266,9 @@ int gg_household_get(gg_conn *c, gg_pool *p, int64_t id, gg_household *out)
 int gg_household_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_household **rows,
                       int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " HH_COLS " FROM household x" LIST_WHERE("NULL", "x.number"));
+    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+                                   ? "SELECT " HH_COLS " FROM household x" LIST_WHERE("NULL", "x.number")
+                                   : "SELECT " HH_COLS " FROM household x" LIST_WHERE_SUB("NULL", "x.number"));
     if (!st) return GG_EIO;
     int rc = bind_list(st, p, f, NULL, 0);
     gg_household *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
@@ -409,7 +417,9 @@ int gg_org_get(gg_conn *c, gg_pool *p, const gg_keys *k, int64_t id, bool unmask
 
 int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_org **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " ORG_COLS " FROM org x" LIST_WHERE("x.kind", "x.name"));
+    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+                                   ? "SELECT " ORG_COLS " FROM org x" LIST_WHERE("x.kind", "x.name")
+                                   : "SELECT " ORG_COLS " FROM org x" LIST_WHERE_SUB("x.kind", "x.name"));
     if (!st) return GG_EIO;
     int rc = bind_list(st, p, f, NULL, f->kind);
     gg_org *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));

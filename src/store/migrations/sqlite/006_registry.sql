@@ -83,6 +83,7 @@ CREATE TABLE resident (
 );
 CREATE INDEX resident_path ON resident(place_path, id);
 CREATE INDEX resident_verified ON resident(place_path, verified_at); -- 知晓率 from the index alone
+CREATE INDEX resident_name ON resident(name);   -- name prefix search
 CREATE INDEX resident_household ON resident(household_id) WHERE household_id IS NOT NULL;
 CREATE INDEX resident_house ON resident(house_id) WHERE house_id IS NOT NULL;
 CREATE INDEX resident_phone ON resident(phone_blind) WHERE phone_blind IS NOT NULL;
