@@ -101,6 +101,7 @@ FUZZ_HARNESSES := fuzz_json fuzz_query fuzz_place_code fuzz_multipart fuzz_http 
 # grid map (#6)
 
 # registry (#5)
+FUZZ_HARNESSES += fuzz_registry
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/migrations_sqlite.o

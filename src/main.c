@@ -50,6 +50,11 @@ static const struct {
      "  or has a newer schema than this binary, and while a server has the database open\n"
      "  (detected by taking SQLite's exclusive lock on it without waiting). The copy is made\n"
      "  beside the database, fsync'ed and renamed over it; stale -wal/-shm files are removed."},
+    {"import", gg_cmd_import, "import residents FILE PLACE_CODE [all_or_nothing|keep_good] [--db DB]",
+     "Import residents from FILE (.xlsx or .csv in UTF-8 or GBK, told by its bytes) under the\n"
+     "  place PLACE_CODE, as POST /api/v1/imports does. all_or_nothing (default) writes nothing\n"
+     "  when any row is rejected; keep_good writes the good rows. Rejected rows go to stderr as\n"
+     "  CSV (row, column, code, message), the counts and rows/s to stdout. See docs/import.md."},
 };
 
 static void usage(FILE *f)
@@ -83,7 +88,8 @@ int main(int argc, char **argv)
         gg_cli_opts o;
         if (gg_cli_parse(argc, argv, 2, &o)) return 2;
         /* positional arguments */
-        int max_args = cmds[i].fn == gg_cmd_webhook                                  ? 2
+        int max_args = cmds[i].fn == gg_cmd_import                                   ? 4
+                       : cmds[i].fn == gg_cmd_webhook                                ? 2
                        : cmds[i].fn == gg_cmd_backup || cmds[i].fn == gg_cmd_restore ? 1
                                                                                      : 0;
         if (o.nargs > max_args) {

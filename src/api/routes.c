@@ -6,6 +6,8 @@
  */
 #include "api/api.h"
 #include "api/map.h" /* grid map (#6) */
+#include "api/registry.h"
+#include "api/registry_io.h"
 #include "domain/authz.h"
 
 #define ADMIN GG_R(GG_ROLE_ADMIN)
@@ -80,6 +82,43 @@ const gg_route gg_routes[] = {
     {"GET", "/api/v1/map/heat", gg_h_map_heat, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
 
     /* registry (#5) */
+    /* import/export (registry_io.c): export first, before any /residents/:id (first match wins) */
+    {"GET", "/api/v1/residents/export", gg_h_residents_export, GG_REG_IO_ROLES, gg_scope_place_query, "place_id in query", GG_RF_RAW, 0},
+
+    {"POST", "/api/v1/imports", gg_h_import_create, GG_REG_IO_ROLES, gg_scope_place_query, "place_id in query", 0, GG_IMPORT_MAX_BODY},
+    {"GET", "/api/v1/imports/:id", gg_h_import_get, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
+    {"POST", "/api/v1/imports/:id/run", gg_h_import_run, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
+    {"GET", "/api/v1/imports/:id/errors", gg_h_import_errors, GG_REG_IO_ROLES, gg_scope_import_param, "import :id's place", 0, 0},
+    /* registry: residents, households, houses, organisations, key groups, visits, reveal (registry*.c) */
+    {"GET", "/api/v1/residents", gg_h_residents_list, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"POST", "/api/v1/residents", gg_h_resident_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
+    {"GET", "/api/v1/residents/:id", gg_h_resident_get, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"PATCH", "/api/v1/residents/:id", gg_h_resident_update, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"DELETE", "/api/v1/residents/:id", gg_h_resident_delete, GG_REG_MANAGERS, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"POST", "/api/v1/residents/:id/reveal", gg_h_resident_reveal, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"GET", "/api/v1/residents/:id/tags", gg_h_resident_tags, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"PUT", "/api/v1/residents/:id/tags/:tag", gg_h_resident_tag_set, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"DELETE", "/api/v1/residents/:id/tags/:tag", gg_h_resident_tag_delete, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"GET", "/api/v1/residents/:id/visits", gg_h_resident_visits, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"POST", "/api/v1/residents/:id/visits", gg_h_resident_visit_add, GG_REG_ROLES, gg_scope_resident_param, "resident :id's place", 0, 0},
+    {"GET", "/api/v1/households", gg_h_households_list, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"POST", "/api/v1/households", gg_h_household_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
+    {"GET", "/api/v1/households/:id", gg_h_household_get, GG_REG_ROLES, gg_scope_household_param, "household :id's place", 0, 0},
+    {"PATCH", "/api/v1/households/:id", gg_h_household_update, GG_REG_ROLES, gg_scope_household_param, "household :id's place", 0, 0},
+    {"GET", "/api/v1/houses", gg_h_houses_list, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"POST", "/api/v1/houses", gg_h_house_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
+    {"GET", "/api/v1/houses/:id", gg_h_house_get, GG_REG_ROLES, gg_scope_house_param, "house :id's place", 0, 0},
+    {"PATCH", "/api/v1/houses/:id", gg_h_house_update, GG_REG_ROLES, gg_scope_house_param, "house :id's place", 0, 0},
+    {"GET", "/api/v1/organisations", gg_h_orgs_list, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"POST", "/api/v1/organisations", gg_h_org_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
+    {"GET", "/api/v1/organisations/:id", gg_h_org_get, GG_REG_ROLES, gg_scope_org_param, "organisation :id's place", 0, 0},
+    {"PATCH", "/api/v1/organisations/:id", gg_h_org_update, GG_REG_ROLES, gg_scope_org_param, "organisation :id's place", 0, 0},
+    {"GET", "/api/v1/registry/key-groups", gg_h_key_groups, GG_REG_ROLES, gg_scope_none, "none", 0, 0},
+    {"GET", "/api/v1/registry/due-visits", gg_h_due_visits, GG_REG_ROLES, gg_scope_place_query, "place_id in query", 0, 0},
+    {"GET", "/api/v1/registry/awareness", gg_h_awareness, GG_REG_ROLES, gg_scope_place_query, "place_id in query", 0, 0},
+    {"GET", "/api/v1/registry/key-group-counts", gg_h_key_group_counts, GG_REG_ROLES, gg_scope_place_query, "place_id in query", 0, 0},
+    {"GET", "/api/v1/audit", gg_h_reveal_audit, ADMIN, gg_scope_global, "global administrator", 0, 0},
+    {"PUT", "/api/v1/accounts/:id/can-reveal", gg_h_account_can_reveal, ADMIN, gg_scope_account_param, "account :id's places", 0, 0},
 
     /* web UI: events, static files (#4) */
 

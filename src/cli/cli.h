@@ -36,12 +36,15 @@ int gg_cmd_scheduler_run(const gg_cli_opts *o);
 int gg_cmd_webhook(const gg_cli_opts *o);
 int gg_cmd_backup(const gg_cli_opts *o);
 int gg_cmd_restore(const gg_cli_opts *o);
+int gg_cmd_import(const gg_cli_opts *o); /* cli/import_cmd.c (registry, #5) */
 
 /* The demo city's cases (cli/demo_cases.c), inside the demo's write. */
 struct gg_conn;
 struct gg_pool;
 struct gg_error;
 int gg_demo_cases(struct gg_conn *w, struct gg_pool *pool, int *ncases, struct gg_error *e);
+/* The demo city's registry (cli/demo_registry.c): GG_DEMO_RESIDENTS residents (200,000). */
+int gg_demo_registry(struct gg_conn *w, struct gg_pool *pool, int *nres, struct gg_error *e);
 
 #define GG_DEMO_PASSWORD "gridgov-demo-2026"
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/registry_io.h" /* gg_imports_stop (#5) */
 #include "api/calendar.h"
 #include "api/scheduler.h"
 #include "cli/cli.h"
@@ -200,6 +201,7 @@ int gg_cmd_serve(const gg_cli_opts *o)
     gg_server_stop(srv, 15);
     gg_scheduler_stop();
     gg_webhook_stop(); /* records the outcomes of its last pass through the writer */
+    gg_imports_stop(30); /* registry imports (#5): before the store closes under them */
     rc = 0;
 out:
     gg_store_close(store); /* finishes every queued write, then closes */

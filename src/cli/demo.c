@@ -203,6 +203,7 @@ static int demo_fn(gg_conn *w, void *arg, gg_error *e)
     }
 
     /* registry (#5) */
+    if (!rc) rc = gg_demo_registry(w, d->pool, &(int){0}, e);
 
     return rc;
 }

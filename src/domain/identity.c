@@ -182,8 +182,12 @@ static int id_chars_check(const char *s, size_t n, size_t chars, gg_error *e)
 
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        /* A continuation byte here is a stray one: a lead byte before it
+         * would have been refused as not a digit already. Skipping it let
+         * n and chars disagree and the copy below overread. */
         if ((c & 0xC0) == 0x80)
-            continue; /* continuation byte: part of the character before */
+            return FAIL_ID(e, "an ID number has only digits (and X as its last character); "
+                              "byte %zu is not valid UTF-8", i + 1);
         pos++;
         if (is_digit((char)c))
             continue;

@@ -402,6 +402,200 @@ int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_
 int gg_map_demo_scatter_cases(gg_conn *w, const char *root_path, const double box[4], gg_error *e);
 
 /* ---- registry (#5) ---- */
+/* Residents, households, houses, organisations (domain/registry.h). ID
+ * numbers and phones are sealed (core/sealed.h) with the column name as
+ * context, beside a blind index and a mask; plaintext is never written.
+ * Every row hangs on a place and carries its path (scope = subtree). */
+struct gg_keys;
+struct gg_resident;
+struct gg_household;
+struct gg_house;
+struct gg_org;
+struct gg_visit;
+struct gg_store;
+
+/* The sealing keys of the store s: the key file named by GG_KEY_FILE, else
+ * "<database path>.key". Loaded once per process and path, then shared
+ * (read-only). A missing file is created (0600) only while the registry
+ * holds no sealed value; afterwards a missing key is an error
+ * (GG_ENOTFOUND, code "key_file"): a new key would make every sealed value
+ * unreadable. */
+int gg_store_keys(gg_store *s, const struct gg_keys **out, gg_error *e);
+/* The same for the store a connection belongs to. */
+int gg_conn_keys(gg_conn *c, const struct gg_keys **out, gg_error *e);
+
+/*
+ * Insert or update the resident r (validated by gg_resident_validate: id_norm
+ * and the masks filled), keyed by the blind index of (id_type, id_norm).
+ * An existing row is updated only if a stored field differs, so writing the
+ * same record again changes nothing: *changed = false, version unchanged.
+ * House (room) and household (household_no) are found or created under
+ * r->place_id. Tags are replaced only when r->tags_given. *id: the row's id.
+ * actor: account id (0: system/import). Errors: 422 (place not a
+ * grid/compound/building/unit, unknown house/household), 409.
+ */
+int gg_resident_upsert(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,
+                       int64_t actor, int64_t *id, bool *changed, gg_error *e);
+/* Bulk loading (the demo city): r is new (the caller guarantees its document
+ * number is unused) and place_path/region are r->place_id's; r->house_id and
+ * r->household_id are used as given. No lookups: one insert plus its tags. */
+int gg_resident_insert_new(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,
+                           const char *place_path, const char *region, int64_t *id, gg_error *e);
+/* The house (place, room) or household (region, number), created if new;
+ * path and region are the place's. verified_at: µs (0: now). */
+int gg_house_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                         const char *room, int use, int64_t verified_at, int64_t *id, gg_error *e);
+int gg_household_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
+                             int64_t house_id, const char *number, int64_t *id, gg_error *e);
+
+/* Update row r->id (expect_version: 0 = any) from r; 404 / 409. Changing the
+ * document to one another row holds: 409 duplicate_id_number. */
+int gg_resident_update(gg_conn *w, const struct gg_keys *k, const struct gg_resident *r,
+                       int64_t expect_version, int64_t actor, gg_error *e);
+int gg_resident_delete(gg_conn *w, int64_t id, int64_t actor, gg_error *e);
+
+/* One resident. unmasked: id_number / phone hold the opened plaintext
+ * (caller holds the reveal permission), else the masks. */
+int gg_resident_get(gg_conn *c, gg_pool *p, const struct gg_keys *k, int64_t id, bool unmasked,
+                    struct gg_resident *out);
+/* The id of the resident holding (id_type, normalised number); 0 if none. */
+int64_t gg_resident_find(gg_conn *c, const struct gg_keys *k, int id_type, const char *id_norm);
+
+typedef struct gg_resident_filter {
+    const char *root_path;          /* place subtree (required: the caller's scope) */
+    const char *const *scope_paths; /* additionally within one of these (NULL: any) */
+    int nscope;
+    int residence;                  /* 0: any */
+    int tag;                        /* 0: any; else has this tag */
+    int level;                      /* with tag: at least this level */
+    int sex;                        /* 0: any */
+    int64_t household_id, house_id; /* 0: any */
+    bool party_member;              /* only party members */
+    int age_min, age_max;           /* 0: open; needs today */
+    int64_t today;                  /* days since the epoch, for ages */
+    const char *q;                  /* name starts with */
+    int id_type;                    /* with id_norm: exact lookup (blind index) */
+    const char *id_norm;
+    const char *phone_norm;         /* exact lookup */
+    int64_t after_id;               /* cursor: id > after_id (ascending) */
+    int limit;                      /* 0: no limit (the iterator) */
+} gg_resident_filter;
+
+/* Called per row, in id order; a non-zero return stops the walk and is
+ * returned by gg_residents_each. The record and its strings live until the
+ * callback returns. */
+typedef int (*gg_resident_cb)(void *arg, const struct gg_resident *r);
+/* Every resident matching f (export: f->limit 0). unmasked as for
+ * gg_resident_get. Memory stays bounded: rows are read one at a time. */
+int gg_residents_each(gg_conn *c, const struct gg_keys *k, const gg_resident_filter *f,
+                      bool unmasked, gg_resident_cb cb, void *arg, gg_error *e);
+/* A page of f->limit rows (masked) into *rows from p. */
+int gg_resident_list(gg_conn *c, gg_pool *p, const struct gg_keys *k, const gg_resident_filter *f,
+                     struct gg_resident **rows, int *n);
+
+/* Households, houses, organisations: insert (sets id), update, get, list of
+ * a subtree (id ascending, after_id cursor). */
+typedef struct gg_reg_filter {
+    const char *root_path;
+    const char *const *scope_paths;
+    int nscope;
+    int kind;                       /* house: use; org: kind; 0 any */
+    const char *q;                  /* name / number / room starts with */
+    int64_t place_id;               /* exactly this place, 0 any */
+    int64_t after_id;
+    int limit;
+} gg_reg_filter;
+int gg_household_insert(gg_conn *w, struct gg_household *h, gg_error *e);
+int gg_household_update(gg_conn *w, const struct gg_household *h, gg_error *e);
+int gg_household_get(gg_conn *c, gg_pool *p, int64_t id, struct gg_household *out);
+int gg_household_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, struct gg_household **rows,
+                      int *n);
+int gg_house_insert(gg_conn *w, struct gg_house *h, gg_error *e);
+int gg_house_update(gg_conn *w, const struct gg_house *h, gg_error *e);
+int gg_house_get(gg_conn *c, gg_pool *p, int64_t id, struct gg_house *out);
+int gg_house_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, struct gg_house **rows, int *n);
+/* Upsert by credit code (when given) else by (place, name); *changed as above. */
+int gg_org_upsert(gg_conn *w, const struct gg_keys *k, const struct gg_org *o, int64_t *id,
+                  bool *changed, gg_error *e);
+int gg_org_update(gg_conn *w, const struct gg_keys *k, const struct gg_org *o, gg_error *e);
+int gg_org_get(gg_conn *c, gg_pool *p, const struct gg_keys *k, int64_t id, bool unmasked,
+               struct gg_org *out);
+int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, struct gg_org **rows, int *n);
+
+/* Key groups: a resident's tags with level and per-group extra fields. */
+typedef struct gg_res_tag {
+    int64_t resident_id;
+    int tag, level;
+    int64_t since;                  /* µs */
+    const char *extra;              /* JSON object text of the special-group fields, or NULL */
+} gg_res_tag;
+int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n);
+/* Set (level > 0) or remove (level 0) one tag; extra: JSON object text for
+ * the GB/T 31000 groups (validated by the caller), NULL keeps it. */
+int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, const char *extra,
+                   int64_t actor, gg_error *e);
+
+/* The GB/T 31000 fields of a special group (gg_special_fields order): vals[i]
+ * text or NULL (integers and booleans as decimal text). set: insert or
+ * replace; get: *vals from p, NULL entries for NULL columns, GG_ENOTFOUND
+ * when the resident has no row. */
+int gg_special_set(gg_conn *w, int64_t resident_id, int tag, const char *const *vals, gg_error *e);
+int gg_special_get(gg_conn *c, gg_pool *p, int64_t resident_id, int tag, const char ***vals);
+
+/* Visits */
+int gg_visit_insert(gg_conn *w, struct gg_visit *v, gg_error *e); /* also marks verified */
+int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id, int limit,
+                  struct gg_visit **rows, int *n);
+typedef struct gg_due_visit {
+    int64_t resident_id;
+    const char *name;
+    int tag, level;
+    int64_t last_visit;             /* µs, 0: never */
+    int64_t due_at;                 /* µs */
+    bool overdue;
+    int64_t place_id;
+} gg_due_visit;
+/* Tagged residents of root_path whose next visit is due before due_before,
+ * most overdue first; after_id pages by (due_at, resident, tag) order
+ * position. */
+int gg_due_visits(gg_conn *c, gg_pool *p, const char *root_path, int64_t now,
+                  int64_t due_before, int offset, int limit, gg_due_visit **rows, int *n);
+
+/* 知晓率: of the houses and residents under root_path, how many are known
+ * (registered) and verified since `since`. */
+typedef struct gg_awareness {
+    int64_t place_id;
+    int64_t houses, houses_verified;
+    int64_t residents, residents_verified;
+} gg_awareness;
+int gg_awareness_get(gg_conn *c, const char *root_path, int64_t since, gg_awareness *out);
+
+/* Per-place counts of each tag among the children of kind `kind` (grid,
+ * community, street) inside root_path: rows of (place_id, tag, count). */
+typedef struct gg_tag_count {
+    int64_t place_id;
+    int tag;
+    int64_t count;
+} gg_tag_count;
+int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_tag_count **rows,
+                  int *n);
+
+/* Reveal permission and its audit. */
+int gg_account_can_reveal(gg_conn *c, int64_t account_id);
+int gg_account_set_can_reveal(gg_conn *w, int64_t account_id, bool on, gg_error *e);
+typedef struct gg_reveal_rec {
+    int64_t id, at, actor_id, record_id;
+    const char *record_type, *field, *purpose, *ip, *actor_name;
+} gg_reveal_rec;
+int gg_reveal_audit(gg_conn *w, gg_reveal_rec *a, gg_error *e);
+typedef struct gg_reveal_filter {
+    int64_t actor_id, record_id;
+    const char *record_type, *field, *purpose_q;
+    int64_t from_us, to_us;
+    int64_t before_id;              /* cursor: id < before_id (newest first) */
+    int limit;
+} gg_reveal_filter;
+int gg_reveal_list(gg_conn *c, gg_pool *p, const gg_reveal_filter *f, gg_reveal_rec **rows, int *n);
 
 /* ---- web UI (#4) ---- */
 

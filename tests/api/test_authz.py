@@ -410,6 +410,67 @@ MATRIX = {
     ("GET", "/api/v1/map/heat"): Entry(lambda fx, p: (f"/api/v1/map/heat?place_id={p}", None), scoped=True),
 
     # registry (#5)
+    # residents, households, houses, organisations, key groups, visits (registry*.c); __import__('regkit').py builds
+    ("GET", "/api/v1/residents"): fixed("/api/v1/residents"),
+    ("POST", "/api/v1/residents"): Entry(lambda fx, p: ("/api/v1/residents", __import__('regkit').resident_body(fx, p)), scoped=True),
+    ("GET", "/api/v1/residents/:id"): Entry(lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}", None), scoped=True),
+    ("PATCH", "/api/v1/residents/:id"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}", {"note": fx.uniq("矩阵")}), scoped=True),
+    ("DELETE", "/api/v1/residents/:id"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p, fresh=True)}", None), scoped=True),
+    ("POST", "/api/v1/residents/:id/reveal"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/reveal", {"field": "id_number", "purpose": "矩阵核查"}),
+        scoped=True, handler=lambda fx, role, path, body: None if fx.who == "admin" else Refused(403, "reveal_not_allowed")),
+    ("GET", "/api/v1/residents/:id/tags"): Entry(lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/tags", None), scoped=True),
+    ("PUT", "/api/v1/residents/:id/tags/:tag"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/tags/dibao", {"level": "attention"}), scoped=True),
+    ("DELETE", "/api/v1/residents/:id/tags/:tag"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/tags/dibao", None), scoped=True),
+    ("GET", "/api/v1/residents/:id/visits"): Entry(lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/visits", None), scoped=True),
+    ("POST", "/api/v1/residents/:id/visits"): Entry(
+        lambda fx, p: (f"/api/v1/residents/{__import__('regkit').resident_at(fx, p)}/visits", {"method": "home"}), scoped=True),
+    ("GET", "/api/v1/households"): fixed("/api/v1/households"),
+    ("POST", "/api/v1/households"): Entry(lambda fx, p: ("/api/v1/households", {"place_id": p, "number": fx.uniq("矩阵户")}), scoped=True),
+    ("GET", "/api/v1/households/:id"): Entry(lambda fx, p: (f"/api/v1/households/{__import__('regkit').household_at(fx, p)}", None), scoped=True),
+    ("PATCH", "/api/v1/households/:id"): Entry(
+        lambda fx, p: (f"/api/v1/households/{__import__('regkit').household_at(fx, p)}", {"address": fx.uniq("矩阵地址")}), scoped=True),
+    ("GET", "/api/v1/houses"): fixed("/api/v1/houses"),
+    ("POST", "/api/v1/houses"): Entry(lambda fx, p: ("/api/v1/houses", {"place_id": p, "room": fx.uniq("R")[:16]}), scoped=True),
+    ("GET", "/api/v1/houses/:id"): Entry(lambda fx, p: (f"/api/v1/houses/{__import__('regkit').house_at(fx, p)}", None), scoped=True),
+    ("PATCH", "/api/v1/houses/:id"): Entry(lambda fx, p: (f"/api/v1/houses/{__import__('regkit').house_at(fx, p)}", {"use": "rented"}), scoped=True),
+    ("GET", "/api/v1/organisations"): fixed("/api/v1/organisations"),
+    ("POST", "/api/v1/organisations"): Entry(
+        lambda fx, p: ("/api/v1/organisations", {"place_id": p, "kind": "social_org", "name": fx.uniq("矩阵协会")}), scoped=True),
+    ("GET", "/api/v1/organisations/:id"): Entry(lambda fx, p: (f"/api/v1/organisations/{__import__('regkit').org_at(fx, p)}", None), scoped=True),
+    ("PATCH", "/api/v1/organisations/:id"): Entry(
+        lambda fx, p: (f"/api/v1/organisations/{__import__('regkit').org_at(fx, p)}", {"employees": 5}), scoped=True),
+    ("GET", "/api/v1/registry/key-groups"): fixed("/api/v1/registry/key-groups"),
+    ("GET", "/api/v1/registry/due-visits"): Entry(lambda fx, p: (f"/api/v1/registry/due-visits?place_id={p}", None), scoped=True),
+    ("GET", "/api/v1/registry/awareness"): Entry(lambda fx, p: (f"/api/v1/registry/awareness?place_id={p}", None), scoped=True),
+    ("GET", "/api/v1/registry/key-group-counts"): Entry(
+        lambda fx, p: (f"/api/v1/registry/key-group-counts?place_id={p}", None), scoped=True),
+    ("GET", "/api/v1/audit"): Entry(lambda fx, p: ("/api/v1/audit", None), scoped=False, handler=global_only),
+    ("PUT", "/api/v1/accounts/:id/can-reveal"): Entry(
+        lambda fx, p: (f"/api/v1/accounts/{fx.acct_at[p]}/can-reveal", {"can_reveal": False}), scoped=True),
+    # import/export (registry_io.c): an import made by the global admin at the place, one per call
+    ("POST", "/api/v1/imports"): Entry(
+        lambda fx, p: (f"/api/v1/imports?place_id={p}",
+                       Multipart([("file", "r.csv", "姓名,身份证号\r\n矩阵,11010519491231002X\r\n".encode())])),
+        scoped=True),
+    ("GET", "/api/v1/imports/:id"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n矩阵,11010519491231002X\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"], None), scoped=True),
+    ("POST", "/api/v1/imports/:id/run"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"] + "/run", {"mode": "keep_good"}), scoped=True),
+    ("GET", "/api/v1/imports/:id/errors"): Entry(
+        lambda fx, p: ("/api/v1/imports/" + fx.admin.request(
+            "POST", f"/api/v1/imports?place_id={p}", raw="姓名,身份证号\r\n".encode(),
+            headers={"Content-Type": "text/csv"})[1]["id"] + "/errors", None), scoped=True),
+    ("GET", "/api/v1/residents/export"): Entry(
+        lambda fx, p: (f"/api/v1/residents/export?place_id={p}&format=csv", None), scoped=True),
 
     # web UI (#4)
 

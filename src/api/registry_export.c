@@ -1,0 +1,253 @@
+/*
+ * registry_export.c — GET /api/v1/residents/export: the residents under
+ * place_id that match the list filters, as .xlsx or .csv (io/export.h), in
+ * the importer's columns so the file imports back.
+ *
+ * ID numbers and phones are masked unless the caller asks for them with
+ * unmasked=true and a purpose, and holds the reveal permission; then one
+ * audit record (record_type "resident_export", the place as record id,
+ * fields "id_number,phone", the purpose and the filters) is committed
+ * before any byte of the file is made.
+ *
+ * The file is built whole before it is sent (XLSX in a temporary file
+ * under the files directory, CSV in memory), within the response limit of
+ * the server (64 MiB): about 300,000 residents as XLSX. A larger export is
+ * refused with 413 export_too_large; narrow the filters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "api/registry_io.h"
+#include "core/sealed.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "domain/registry.h"
+#include "io/export.h"
+#include "store/files.h"
+
+#define CODE_CACHE 64
+
+typedef struct exp_job {
+    gg_resident_filter f;
+    bool unmasked, xlsx;
+    const char *purpose;
+    gg_reveal_rec audit;
+} exp_job;
+
+typedef struct code_ent {
+    int64_t id;
+    char code[40];
+} code_ent;
+
+typedef struct exp_ctx {
+    gg_req *r;
+    gg_conn *c;
+    gg_pool *scratch;
+    code_ent codes[CODE_CACHE];
+    gg_xexport *x;
+    uint64_t rows;
+    gg_error err;
+} exp_ctx;
+
+static const char *place_code(exp_ctx *x, int64_t id)
+{
+    code_ent *slot = &x->codes[(uint64_t)id % CODE_CACHE];
+    if (slot->id == id) return slot->code;
+    gg_place pl;
+    if (gg_place_get(x->c, x->scratch, id, &pl)) return "";
+    slot->id = id;
+    gg_strlcpy(slot->code, pl.code ? pl.code : "", sizeof slot->code);
+    return slot->code;
+}
+
+static int each_row(void *arg, const gg_resident *res)
+{
+    exp_ctx *x = arg;
+    gg_export_row row;
+    gg_export_row_fill(&row, res, place_code(x, res->place_id));
+    x->rows++;
+    if (x->x) return gg_xexport_row(x->x, &row, &x->err);
+    if (gg_export_csv_row(&x->r->out, &row))
+        return gg_fail(&x->err, GG_ETOOBIG, 413, "export_too_large", "",
+                       "the export exceeds the response limit: narrow the filters");
+    return 0;
+}
+
+static int read_file_into(gg_req *r, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot read the workbook");
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (gg_buf_append(&r->out, buf, n))
+            rc = gg_fail(&r->err, GG_ETOOBIG, 413, "export_too_large", "",
+                         "the workbook exceeds the response limit: narrow the filters or use CSV");
+    fclose(f);
+    return rc;
+}
+
+static int build(gg_req *r, exp_job *j)
+{
+    exp_ctx *x = gg_pcalloc(r->pool, sizeof *x);
+    if (!x) return GG_ENOMEM;
+    x->r = r;
+    x->c = gg_api_reader(r);
+    if (!x->c) return GG_EBUSY;
+    const gg_keys *keys;
+    int rc = gg_store_keys(r->store, &keys, &r->err);
+    if (rc) return rc;
+    x->scratch = gg_pool_new(1u << 20);
+    if (!x->scratch) return GG_ENOMEM;
+    gg_pool_cleanup(r->pool, (void (*)(void *))gg_pool_free, x->scratch);
+    char path[512] = "";
+    gg_req_status(r, 200);
+    if (j->xlsx) {
+        mkdir(gg_files_dir(), 0700);
+        snprintf(path, sizeof path, "%s/export-XXXXXX", gg_files_dir());
+        int fd = mkstemp(path);
+        if (fd < 0) return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot create a temporary file");
+        close(fd);
+        rc = gg_xexport_open(path, gg_files_dir(), &x->x, &r->err);
+    } else {
+        rc = gg_export_csv_header(&r->out);
+    }
+    if (!rc) {
+        rc = gg_residents_each(x->c, keys, &j->f, j->unmasked, each_row, x, &r->err);
+        if (rc && x->err.code) r->err = x->err;
+    }
+    if (x->x) {
+        int rc2 = gg_xexport_close(x->x, rc ? NULL : &r->err);
+        if (!rc) rc = rc2;
+        if (!rc) rc = read_file_into(r, path);
+    }
+    if (path[0]) unlink(path);
+    if (rc) {
+        gg_buf_reset(&r->out);
+        return rc;
+    }
+    r->content_type = j->xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                              : "text/csv; charset=utf-8";
+    gg_req_header_add(r, "Content-Disposition",
+                      gg_pprintf(r->pool, "attachment; filename=\"residents.%s\"",
+                                 j->xlsx ? "xlsx" : "csv"));
+    gg_req_header_add(r, "Cache-Control", "no-store");
+    gg_req_header_add(r, "X-Gridgov-Rows", gg_pprintf(r->pool, "%llu", (unsigned long long)x->rows));
+    return 0;
+}
+
+/* ---- query ------------------------------------------------------------------ */
+
+static int q_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *v = gg_req_query(r, name);
+    if (!v) return 0;
+    if (gg_parse_i64(v, strlen(v), lo, hi, out))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name,
+                       "%s must be a whole number from %lld to %lld", name, (long long)lo,
+                       (long long)hi);
+    return 0;
+}
+
+static int q_enum(gg_req *r, const char *name, int table, int *out)
+{
+    const char *v = gg_req_query(r, name);
+    if (!v || !v[0]) return 0;
+    *out = gg_reg_parse(table, v, strlen(v));
+    if (!*out) return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "unknown %s", name);
+    return 0;
+}
+
+static int64_t today_local(void)
+{
+    int64_t s = gg_now_us() / 1000000 + (int64_t)gg_display_offset_min() * 60;
+    return s >= 0 ? s / 86400 : (s - 86399) / 86400;
+}
+
+static int parse_filters(gg_req *r, exp_job *j)
+{
+    const gg_place *pl = r->obj;
+    gg_resident_filter *f = &j->f;
+    f->root_path = pl->path;
+    f->today = today_local();
+    int64_t amin = 0, amax = 0, hh = 0, ho = 0;
+    int rc = q_enum(r, "residence", GG_RT_RESIDENCE, &f->residence);
+    if (!rc) rc = q_enum(r, "tag", GG_RT_TAG, &f->tag);
+    if (!rc) rc = q_enum(r, "level", GG_RT_LEVEL, &f->level);
+    if (!rc) rc = q_enum(r, "sex", GG_RT_SEX, &f->sex);
+    if (!rc) rc = q_int(r, "age_min", 0, 150, &amin);
+    if (!rc) rc = q_int(r, "age_max", 0, 150, &amax);
+    if (!rc) rc = q_int(r, "household_id", 1, INT64_MAX / 2, &hh);
+    if (!rc) rc = q_int(r, "house_id", 1, INT64_MAX / 2, &ho);
+    if (rc) return rc;
+    f->age_min = (int)amin;
+    f->age_max = (int)amax;
+    f->household_id = hh;
+    f->house_id = ho;
+    const char *pm = gg_req_query(r, "party_member");
+    f->party_member = pm && strcmp(pm, "true") == 0;
+    const char *q = gg_req_query(r, "q");
+    if (q && (strlen(q) > 64 || !gg_utf8_valid(q, strlen(q), false)))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "q", "q is at most 64 bytes of text");
+    f->q = q && q[0] ? q : NULL;
+    const char *fmt = gg_req_query(r, "format");
+    if (fmt && strcmp(fmt, "xlsx") && strcmp(fmt, "csv"))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "format", "format is xlsx or csv");
+    j->xlsx = !fmt || strcmp(fmt, "xlsx") == 0;
+    return 0;
+}
+
+/* ---- reveal: permission, purpose, audit ---------------------------------------- */
+
+static int audit_fn(gg_conn *w, void *arg, gg_error *e)
+{
+    exp_job *j = arg;
+    return gg_reveal_audit(w, &j->audit, e);
+}
+
+static int audit_then(gg_req *r)
+{
+    if (r->w.rc) {
+        r->err = r->w.err;
+        return r->w.rc;
+    }
+    return build(r, r->w.arg);
+}
+
+static int reveal_check(gg_req *r, exp_job *j)
+{
+    const char *purpose = gg_req_query(r, "purpose");
+    size_t n = purpose ? strlen(purpose) : 0;
+    if (n == 0 || n > 500 || !gg_utf8_valid(purpose, n, false) || gg_utf8_len(purpose, n) < 2)
+        return gg_fail(&r->err, GG_EINVAL, 422, "purpose_required", "purpose",
+                       "an unmasked export needs a purpose (2-200 characters) stating why");
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    if (gg_account_can_reveal(c, r->who->user_id) <= 0)
+        return gg_fail(&r->err, GG_EFORBIDDEN, 403, "reveal_not_allowed", "unmasked",
+                       "you do not hold the permission to see full ID numbers and phones");
+    const gg_place *pl = r->obj;
+    j->purpose = purpose;
+    j->audit = (gg_reveal_rec){.at = gg_now_us(), .actor_id = r->who->user_id,
+                               .record_id = pl->id, .record_type = "resident_export",
+                               .field = "id_number,phone", .purpose = purpose, .ip = r->ip};
+    return 0;
+}
+
+int gg_h_residents_export(gg_req *r)
+{
+    exp_job *j = gg_pcalloc(r->pool, sizeof *j);
+    if (!j) return GG_ENOMEM;
+    int rc = parse_filters(r, j);
+    if (rc) return rc;
+    const char *um = gg_req_query(r, "unmasked");
+    j->unmasked = um && strcmp(um, "true") == 0;
+    if (!j->unmasked) return build(r, j);
+    if ((rc = reveal_check(r, j))) return rc;
+    return gg_req_defer(r, audit_fn, j, audit_then);
+}
