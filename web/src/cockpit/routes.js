@@ -1,0 +1,2 @@
+// Command-centre cockpit routes (/cockpit). Owned by the cockpit helper.
+export default []

@@ -1,0 +1,2 @@
+// Phone app routes (/m/...). Owned by the phone helper.
+export default []
