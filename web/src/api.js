@@ -8,8 +8,9 @@
 const CSRF_KEY = 'gg_csrf'
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, data) {
     super(message || code || `HTTP ${status}`)
+    this.data = data || null // the whole answer (a refused action carries allowed_actions)
     this.name = 'ApiError'
     this.status = status
     this.code = code || ''
@@ -88,7 +89,7 @@ export async function request(method, path, opts = {}) {
   const data = await parse(res)
   if (!res.ok) {
     const err = data && typeof data === 'object' && data.error ? data.error : {}
-    const e = new ApiError(res.status, err.code, err.message, err.field)
+    const e = new ApiError(res.status, err.code, err.message, err.field, data)
     if (res.status === 401 && !(method === 'POST' && path === '/api/v1/session')) {
       unauthListeners.forEach((fn) => fn(e))
     }
@@ -102,6 +103,14 @@ export const post = (path, body, opts = {}) => request('POST', path, { ...opts, 
 export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body })
 export const put = (path, body, opts = {}) => request('PUT', path, { ...opts, body })
 export const del = (path, opts = {}) => request('DELETE', path, opts)
+
+// Uploads one file as multipart/form-data (the browser writes the boundary).
+export function upload(path, file, fields = {}, opts = {}) {
+  const fd = new FormData()
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) fd.append(k, v)
+  fd.append('file', file)
+  return request('POST', path, { ...opts, raw: fd })
+}
 
 // One page of a list: {items, next_cursor}. next_cursor is null on the last page.
 export async function page(path, query = {}, cursor = null, limit = 50) {
