@@ -42,7 +42,7 @@ export function setLocale(l) {
 export function t(key, params) {
   let s = messages[locale.value][key]
   if (s === undefined) s = messages.zh[key]
-  if (s === undefined) return key
+  if (s === undefined) s = key
   if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined ? String(params[k]) : m))
   return s
 }

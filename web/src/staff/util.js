@@ -120,7 +120,7 @@ export async function loadRef(force = false) {
 }
 
 export const categoryName = (id) => (refdata.categories.find((c) => c.id === id) || {}).name || (id ? '#' + id : '—')
-export const unitName = (id) => (refdata.units.find((u) => u.id === id) || {}).name || (id ? '#' + id : '—')
+export const unitName = (id) => (refdata.units.find((u) => u.id === id) || {}).name || (id ? '部门 #' + id : '—')
 
 const placeWaits = {}
 export function placeName(id) {
