@@ -373,6 +373,10 @@ MATRIX = {
     # registry (#5)
 
     # web UI (#4)
+    # every role may listen; each stream carries only the cases its caller may see
+    ("GET", "/api/v1/events"): fixed("/api/v1/events?once=true"),
+    ("GET", "/api/v1/cockpit"): Entry(
+        lambda fx, p: (f"/api/v1/cockpit?place_id={p}", None), scoped=True),
 
 }
 
