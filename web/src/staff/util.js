@@ -2,6 +2,7 @@
 // and what each case action needs from the user (mirrors src/domain/workflow_tables.c).
 import { reactive } from 'vue'
 import { get, all } from '../api.js'
+import { t } from '../i18n/index.js'
 
 export const KINDS = [
   { value: 'event', label: '网格事件' },
@@ -86,7 +87,7 @@ export const ACTION_NEEDS = {
 
 // Button wording where the staff screens say it more plainly than the engine's label.
 const LABEL_OVERRIDES = { verify: '核查通过' }
-export const actionLabel = (a) => LABEL_OVERRIDES[a.action] || a.label || a.action
+export const actionLabel = (a) => t(LABEL_OVERRIDES[a.action] || a.label || a.action)
 
 // Primary (blue) actions move the case forward; the rest are plain or warnings.
 const PRIMARY = new Set(['accept', 'dispatch', 'sign', 'take', 'claim', 'feedback', 'verify', 'close', 'finish', 'review', 'report_in', 'start', 'approve_extension', 'answer', 'mediate', 'agree', 'perform', 'resume', 'resume_clock'])
