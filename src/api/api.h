@@ -107,5 +107,6 @@ int gg_h_attachment_get(gg_req *r);
 int gg_api_client_key(gg_req *r, json_t *body, const char **out);
 int gg_h_events(gg_req *r);
 int gg_h_cockpit(gg_req *r);
+int gg_scope_cockpit(gg_req *r);      /* query place_id in scope, default: the caller's place */
 
 #endif

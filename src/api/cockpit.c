@@ -7,7 +7,8 @@
  * and closed counts, trends of the month, category share, rates and the
  * ranking come from the daily rollups; the day's hourly trend from today's
  * flow entries (index on time); the overdue list from the open cases marked
- * overdue. The month is the current local month up to today.
+ * overdue. The month is the current local month up to today. Without
+ * place_id the caller's own (first) place is summarised.
  *
  * Rates over the month: response responded/reported, resolve closed/reported,
  * satisfaction satisfied/rated, on-time closed_on_time/due; the 三率 score is
@@ -257,6 +258,33 @@ static int overdue_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_place *pl, in
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
+    return 0;
+}
+
+/* place_id in the query, checked like the metrics'; without it the
+ * caller's own first place (a city-wide caller: the first district), so a
+ * big screen opened bare shows its owner's area. */
+int gg_scope_cockpit(gg_req *r)
+{
+    if (gg_req_query(r, "place_id")) return gg_scope_place_query(r);
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_place *pl = gg_pcalloc(r->pool, sizeof *pl);
+    if (!pl) return GG_ENOMEM;
+    int rc = GG_ENOTFOUND;
+    if (!r->who->global_scope && r->who->nplaces > 0) {
+        rc = gg_place_get(c, r->pool, r->who->place_ids[0], pl);
+    } else if (r->who->global_scope) {
+        gg_place *rows;
+        int n = 0;
+        if (gg_place_children(c, r->pool, 0, false, NULL, 1, &rows, &n) == 0 && n == 1) {
+            *pl = rows[0];
+            rc = 0;
+        }
+    }
+    if (rc) return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "place_id",
+                           "place_id names the place whose subtree is counted");
+    r->obj = pl;
     return 0;
 }
 

@@ -148,9 +148,15 @@ class CockpitTest(unittest.TestCase):
         self.assertEqual(after["trend_day"][hour]["reported"], before["trend_day"][hour]["reported"] + 1)
 
     def test_scope_and_parameters(self):
+        # without place_id: the caller's own place
         st, body = self.cmd.get("/api/v1/cockpit")
-        self.assertIn(st, (400, 422), body)
-        self.assertEqual(error_of(body)["field"], "place_id")
+        self.assertEqual((st, body["place"]["id"]), (200, self.district), body)
+        st, body = self.srv.login("admin").get("/api/v1/cockpit")
+        self.assertEqual((st, body["place"]["kind"]), (200, "district"), body)
+        for bad in ("0", "x", "99999999"):
+            st, body = self.cmd.get(f"/api/v1/cockpit?place_id={bad}")
+            self.assertIn(st, (400, 404, 422), body)
+            self.assertEqual(error_of(body)["field"], "place_id")
         community = self.srv.login("community01")
         st, me = community.get("/api/v1/session")
         mine = me["user"]["place_ids"][0]
