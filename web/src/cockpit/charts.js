@@ -1,7 +1,7 @@
 // charts.js — number formats and the ECharts options of the cockpit (dark big screen).
 import { t } from '../i18n/index.js'
 
-export const LEVEL_NAMES = { district: '区', street: '街道', community: '社区', grid: '网格' }
+export const LEVEL_NAMES = { district: '区', street: '街道', community: '社区', grid: '网格', department: '部门' }
 
 // Generic state labels for lists that carry only the state's name.
 export const STATE_LABELS = {

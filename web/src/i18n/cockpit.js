@@ -34,6 +34,8 @@ export default {
     街道: 'Street',
     社区: 'Community',
     网格: 'Grid',
+    部门: 'Departments',
+    '数据加载失败：': 'Could not load the figures: ',
     事项分类占比: 'Categories',
     其他: 'Other',
     在办案件分布: 'Open cases on the map',
