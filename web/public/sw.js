@@ -65,8 +65,18 @@ async function cacheFirst(req) {
 
 self.addEventListener('fetch', (event) => {
   const req = event.request
-  if (req.method !== 'GET') return
   const url = new URL(req.url)
+  // Signing out forgets the offline copy of the session, then goes to the server as usual.
+  if (req.method === 'DELETE' && url.pathname === '/api/v1/session' && url.origin === self.location.origin) {
+    event.respondWith(
+      caches
+        .open(VERSION)
+        .then((c) => c.delete('/api/v1/session'))
+        .then(() => fetch(req)),
+    )
+    return
+  }
+  if (req.method !== 'GET') return
   if (url.origin !== self.location.origin) return
   const p = url.pathname
   if (p === '/api/v1/events') return // server-sent events: never through the cache
