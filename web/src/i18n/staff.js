@@ -97,6 +97,9 @@ export default {
     '上个月': 'Previous month', '下个月': 'Next month', '休息日': 'Day off', '已调整': 'Changed', '班': 'Work', '休': 'Off', '调': 'Changed',
     '点击日期切换工作日 / 休息日；时限按工作日历计算。': 'Click a day to switch between working day and day off; deadlines count working time.',
     '{d} 已设为{k}': '{d} is now: {k}', '周一': 'Mon', '周二': 'Tue', '周三': 'Wed', '周四': 'Thu', '周五': 'Fri', '周六': 'Sat', '周日': 'Sun',
+    '我': 'me', '吹哨部门': 'Units summoned', '已报到': 'reported in', '未报到': 'not yet reported in',
+    '紧急程度': 'Urgency', '手机上报': 'Phone app', '12345热线': '12345 hotline', '网格巡查': 'Grid patrol', '网页': 'Web', '微信': 'WeChat',
+    '一般': 'Normal', '紧急': 'Urgent', '特急': 'Critical',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',

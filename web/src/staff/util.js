@@ -136,3 +136,21 @@ export function placeName(id) {
   return '…'
 }
 export const rememberPlaces = (list) => list.forEach((p) => { refdata.places[p.id] = p })
+
+// Account names for the flow log: only administrators and the command centre may read
+// accounts (GET /api/v1/accounts/:id); everyone else sees the number.
+const accountWaits = {}
+export const accounts = reactive({})
+export function accountName(id, canRead) {
+  if (!id) return '—'
+  if (accounts[id]) return accounts[id]
+  if (canRead && !accountWaits[id]) {
+    accountWaits[id] = get('/api/v1/accounts/' + id)
+      .then((a) => { accounts[id] = a.display_name || a.username })
+      .catch(() => { accounts[id] = '#' + id })
+  }
+  return '#' + id
+}
+
+export const SOURCES = { app: '手机上报', hotline: '12345热线', patrol: '网格巡查', web: '网页', wechat: '微信' }
+export const URGENCY = { normal: '一般', urgent: '紧急', critical: '特急' }
