@@ -100,6 +100,7 @@ export default {
     '我': 'me', '吹哨部门': 'Units summoned', '已报到': 'reported in', '未报到': 'not yet reported in',
     '紧急程度': 'Urgency', '手机上报': 'Phone app', '12345热线': '12345 hotline', '网格巡查': 'Grid patrol', '网页': 'Web', '微信': 'WeChat',
     '一般': 'Normal', '紧急': 'Urgent', '特急': 'Critical',
+    '吹哨报到': 'Whistles',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',

@@ -86,7 +86,7 @@ export const ACTION_NEEDS = {
 }
 
 // Button wording where the staff screens say it more plainly than the engine's label.
-const LABEL_OVERRIDES = { verify: '核查通过' }
+const LABEL_OVERRIDES = {}
 export const actionLabel = (a) => t(LABEL_OVERRIDES[a.action] || a.label || a.action)
 
 // Primary (blue) actions move the case forward; the rest are plain or warnings.
