@@ -5,6 +5,9 @@
 // it is kept in sessionStorage and echoed in X-CSRF-Token on every write.
 // Errors come back as {"error":{"code","message","field"}}; they are thrown as ApiError.
 
+import { ERROR_ZH } from './errors.js'
+import { locale } from './i18n/index.js'
+
 const CSRF_KEY = 'gg_csrf'
 
 export class ApiError extends Error {
@@ -84,7 +87,7 @@ export async function request(method, path, opts = {}) {
     })
   } catch (e) {
     if (e && e.name === 'AbortError') throw e
-    throw new ApiError(0, 'network', '无法连接服务器 / cannot reach the server', '')
+    throw new ApiError(0, 'network', 'cannot reach the server', '')
   }
   const data = await parse(res)
   if (!res.ok) {
@@ -133,9 +136,13 @@ export async function all(path, query = {}, max = 2000) {
   return out.slice(0, max)
 }
 
-// A human message for an error (the server's own message, in whatever language it has).
+// A human message for an error: in Chinese (the default) the sentence for its code when
+// errors.js knows it, else the server's own message.
 export function errText(e) {
   if (!e) return ''
-  if (e instanceof ApiError) return e.message
+  if (e instanceof ApiError) {
+    if (locale.value !== 'en' && ERROR_ZH[e.code]) return ERROR_ZH[e.code]
+    return e.message
+  }
   return String(e.message || e)
 }
