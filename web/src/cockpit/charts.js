@@ -63,7 +63,7 @@ export function barOption(labels, series) {
   return {
     tooltip: TOOLTIP,
     grid: { left: 44, right: 12, top: 12, bottom: 24 },
-    xAxis: { type: 'category', data: labels, ...AXIS, splitLine: { show: false } },
+    xAxis: { type: 'category', data: labels, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 0 }, splitLine: { show: false } },
     yAxis: { type: 'value', minInterval: 1, ...AXIS },
     series: series.map((s) => ({
       name: s.name, type: 'bar', data: s.data, barMaxWidth: 36,
