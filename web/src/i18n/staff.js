@@ -101,6 +101,13 @@ export default {
     '紧急程度': 'Urgency', '手机上报': 'Phone app', '12345热线': '12345 hotline', '网格巡查': 'Grid patrol', '网页': 'Web', '微信': 'WeChat',
     '一般': 'Normal', '紧急': 'Urgent', '特急': 'Critical',
     '吹哨报到': 'Whistles',
+    '登记案件': 'New case', '您的角色不能登记案件': 'Your role cannot open cases', '请选择类别': 'Choose a subtype',
+    '直接答复': 'Answer now', '咨询类可当场答复办结': 'A consultation may be answered at once', '请输入标题': 'Enter a title',
+    '标题最多 100 个字符': 'At most 100 characters', '描述最多 4000 个字符': 'At most 4000 characters', '地址最多 200 个字符': 'At most 200 characters',
+    '请选择 1 到 16 个部门': 'Choose 1 to 16 units', '更换照片': 'Change photo', '选择照片': 'Choose photo', '提交登记': 'Submit',
+    '案件已登记，但照片上传失败：': 'The case is filed, but the photo failed: ', '已登记案件 #{n}': 'Case #{n} filed',
+    '咨询': 'Consultation', '求助': 'Help', '投诉': 'Complaint', '举报': 'Report', '建议': 'Suggestion',
+    '管理服务哨': 'Management whistle', '重点工作哨': 'Key-work whistle', '应急处置哨': 'Emergency whistle',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',

@@ -11,6 +11,7 @@ export default [
       { path: '', redirect: '/staff/queues' },
       { path: 'queues', name: 'queues', component: () => import('./Queues.vue'), meta: { title: '我的待办' } },
       { path: 'cases', name: 'cases', component: () => import('./CaseList.vue'), meta: { title: '案件查询' } },
+      { path: 'cases/new', name: 'case-new', component: () => import('./CaseNew.vue'), meta: { title: '登记案件' } },
       { path: 'cases/:id', name: 'case', component: () => import('./CaseDetail.vue'), meta: { title: '案件详情' }, props: true },
       { path: 'places', name: 'places', component: () => import('./Places.vue'), meta: { title: '区划管理', roles: ADMIN } },
       { path: 'accounts', name: 'accounts', component: () => import('./Accounts.vue'), meta: { title: '用户与角色', roles: ADMIN } },
