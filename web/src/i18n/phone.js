@@ -111,6 +111,7 @@ export default {
     请选择满意程度: 'Choose a rating',
     承办单位: 'Handling unit',
     建议: 'suggested',
+    派单目录建议单位: 'Unit from the dispatch catalogue',
     请选择承办单位: 'Choose a unit',
     说明: 'Note',
     '说明（选填）': 'Note (optional)',
