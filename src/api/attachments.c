@@ -89,8 +89,9 @@ typedef struct att_job {
 static int att_fn(gg_conn *w, void *arg, gg_error *e)
 {
     att_job *j = arg;
-    /* a retried upload (phone back online) is the photo already there */
-    if (gg_attachment_find(w, j->pool, j->a.case_id, j->a.sha256, &j->a) == 0)
+    /* a retried upload (phone back online): the same bytes in the same
+     * phase are the photo already there */
+    if (gg_attachment_find(w, j->pool, j->a.case_id, j->a.sha256, j->a.phase, &j->a) == 0)
         return (j->existed = true), 0;
     if (gg_attachment_count(w, j->a.case_id) >= MAX_PER_CASE)
         return gg_fail(e, GG_ECONFLICT, 409, "too_many_attachments", "file",

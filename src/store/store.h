@@ -329,9 +329,9 @@ int gg_store_restore(const char *src, const char *db, gg_backup_info *out, gg_er
  * key is found again by its reporter and key. 0 with *id, or GG_ENOTFOUND. */
 int gg_case_by_client_key(gg_conn *c, int64_t reporter_id, const char *key, int64_t *id);
 int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_error *e);
-/* The photo of case_id with these bytes, if it was uploaded before. */
+/* The photo of case_id with these bytes and phase, if it was uploaded before. */
 int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
-                       gg_attachment_rec *out);
+                       const char *phase, gg_attachment_rec *out);
 
 /* Live events: every committed case step (a flow entry), with what a
  * subscriber needs to decide whether it may see the case. The store calls

@@ -351,6 +351,11 @@ class ClientKeyTest(unittest.TestCase):
         self.assertEqual(a["id"], b["id"])
         st, lst = self.res.get(url)
         self.assertEqual(len(lst["items"]), 1)
+        # the same bytes as the photo after handling: another photo
+        phase = f"--{boundary}\r\nContent-Disposition: form-data; name=\"phase\"\r\n\r\nafter\r\n".encode()
+        st, c = self.res.request("POST", url, raw=phase + form, headers=h)
+        self.assertEqual(st, 201, c)
+        self.assertNotEqual(c["id"], a["id"])
 
     def test_survives_restart(self):
         key = "restart-key-4444"

@@ -17,7 +17,7 @@ static const char SQL_KEY_SET[] = "UPDATE gcase SET client_key = ?2 WHERE id = ?
 static const char SQL_ATT_FIND[] =
     "SELECT ca.id, ca.case_id, coalesce(ca.uploaded_by, 0), ca.at, a.size, ca.sha256, a.mime, "
     "ca.phase, ca.name FROM case_attachment ca JOIN attachment a ON a.sha256 = ca.sha256 "
-    "WHERE ca.case_id = ?1 AND ca.sha256 = ?2 ORDER BY ca.id LIMIT 1";
+    "WHERE ca.case_id = ?1 AND ca.sha256 = ?2 AND ca.phase = ?3 ORDER BY ca.id LIMIT 1";
 #define EVENT_COLS                                                                           \
     "f.id, f.case_id, g.place_id, coalesce(g.reporter_id, 0), coalesce(g.owner_unit_id, 0), " \
     "coalesce(g.owner_user_id, 0), coalesce(g.dispatcher_unit_id, 0), g.version, f.at, "     \
@@ -77,12 +77,13 @@ int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_erro
 }
 
 int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
-                       gg_attachment_rec *a)
+                       const char *phase, gg_attachment_rec *a)
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_ATT_FIND);
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, case_id);
     gg_bind_text(st, 2, sha256);
+    gg_bind_text(st, 3, phase);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         a->id = sqlite3_column_int64(st, 0);
