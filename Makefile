@@ -23,6 +23,22 @@ PKGS += geos
 # registry (#5)
 
 # web UI (#4)
+# The web UI (web/, Vue + Vite) is built into web/dist, which the server
+# serves. npm ci runs when node_modules is missing or older than the lock
+# file; vite build when any web source is newer than the last build. No
+# browser is ever downloaded (playwright-core drives Debian's chromium).
+.DEFAULT_GOAL := all
+WEB_STAMP := web/node_modules/.package-lock.json
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) \
+           $(wildcard web/index.html web/vite.config.* web/package.json)
+all: web
+web: web/dist/index.html
+$(WEB_STAMP): web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+web/dist/index.html: $(WEB_STAMP) $(WEB_SRC)
+	cd web && npx --no-install vite build --logLevel warn
+	@touch $@
 
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \

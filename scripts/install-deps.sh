@@ -18,6 +18,8 @@ PKGS=(
   # registry (#5)
 
   # web UI (#4)
+  chromium fonts-wqy-microhei
+  $(command -v node >/dev/null || echo nodejs npm)
 
 )
 

@@ -12,8 +12,9 @@ static const struct {
     const char *usage;
     const char *help;
 } cmds[] = {
-    {"serve", gg_cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--threads N]",
-     "Serve the API (and the web UI) until SIGTERM/SIGINT, then shut down gracefully."},
+    {"serve", gg_cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--web-dir DIR]",
+     "Serve the API (and the web UI) until SIGTERM/SIGINT, then shut down gracefully.\n"
+     "  The UI is served from --web-dir (GG_WEB_DIR), else web/dist (see make web)."},
     {"init", gg_cmd_init, "init [--db PATH] [--admin-user NAME] [--admin-password PW]",
      "Create the database, apply migrations and create the first (global) administrator.\n"
      "  Without --admin-password (or GG_ADMIN_PASSWORD) a random password is printed."},
@@ -71,7 +72,8 @@ static void usage(FILE *f)
                "  GG_WEBHOOK_INTERVAL (seconds between deliveries, default 2),\n"
                "  GG_WEBHOOK_RETRY_BASE_MS (first retry delay, default 5000, doubling to 1 h),\n"
                "  GG_WEBHOOK_MAX_ATTEMPTS (before a notification is kept as dead, default 20),\n"
-               "  GG_FILES_DIR (photos; default: files/ beside the database).\n"
+               "  GG_FILES_DIR (photos; default: files/ beside the database),\n"
+               "  GG_WEB_DIR (the built web UI; default web/dist).\n"
                "Run 'gridgov COMMAND --help' for one command.\n");
 }
 

@@ -10,6 +10,10 @@ Layers, in order:
         installs it.
   api   tests/api/test_*.py (unittest): the real binary on a loopback port,
         spoken to over HTTP by tests/api/gg.py
+  browser tests/browser/test_*.mjs (node + playwright-core from web/node_modules,
+        Debian's /usr/bin/chromium, headless): the built UI (web/dist) served by
+        the real binary over a copy of the demo city; screenshots go to
+        BUILD/screenshots/. Each script prints "ok <id>" / "FAIL <id>: why".
 
 Usage: tests/run.py [--build DIR] [--only PATTERN]
 """
@@ -19,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -161,6 +166,59 @@ def run_api(build, only):
     return passed, failed, len(res.skipped)
 
 
+def run_browser(build, only):
+    """The browser layer (#4): one node process per script, results per line."""
+    files = sorted(f for f in os.listdir(os.path.join(ROOT, "tests", "browser"))
+                   if f.startswith("test_") and f.endswith(".mjs")) \
+        if os.path.isdir(os.path.join(ROOT, "tests", "browser")) else []
+    if only and only != "browser":
+        files = [f for f in files if only in f[:-4]]
+    if not files:
+        return 0, 0
+    web = os.path.join(ROOT, "web")
+    missing = [what for what, ok in (
+        ("node", shutil.which("node")),
+        ("/usr/bin/chromium (scripts/install-deps.sh)", os.path.exists("/usr/bin/chromium")),
+        ("web/node_modules/playwright-core (make web)",
+         os.path.exists(os.path.join(web, "node_modules", "playwright-core", "index.mjs"))),
+        ("web/dist/index.html (make web)", os.path.exists(os.path.join(web, "dist", "index.html"))),
+    ) if not ok]
+    if missing:
+        print("browser: cannot run, missing: " + ", ".join(missing))
+        return 0, 1
+    build = os.path.abspath(build)
+    tmp = tempfile.mkdtemp(prefix="gg-browser-demo-")
+    demo = os.path.join(tmp, "demo.db")
+    subprocess.run([os.path.join(build, "gridgov"), "demo", "--db", demo], check=True, capture_output=True)
+    env = dict(os.environ, GG_BUILD=build, GG_DEMO_DB=demo,
+               GG_SCREENSHOTS=os.path.join(build, "screenshots"),
+               GG_WEB_DIR=os.environ.get("GG_WEB_DIR") or os.path.join(web, "dist"))
+    passed = failed = 0
+    try:
+        for f in files:
+            t0 = time.time()
+            try:
+                p = subprocess.run(["node", os.path.join(ROOT, "tests", "browser", f)], env=env,
+                                   capture_output=True, text=True, timeout=900)
+                out, rc = p.stdout + p.stderr, p.returncode
+            except subprocess.TimeoutExpired as e:
+                out, rc = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), -9
+                out += "\nbrowser: timed out after 900 s"
+            ok = len(re.findall(r"(?m)^ok ", out))
+            bad = len(re.findall(r"(?m)^FAIL ", out))
+            if rc != 0 and bad == 0:
+                bad = 1
+            passed += ok
+            failed += bad
+            print(f"browser {f}: {ok} passed, {bad} failed ({time.time() - t0:.1f}s)")
+            for line in out.splitlines():
+                if not line.startswith("ok "):
+                    print("  " + line)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -170,10 +228,12 @@ def main():
     up, uf = run_unit(args.build, args.only)
     fp, ff = run_fuzz(args.only)
     ap_, af, skipped = run_api(args.build, args.only)
-    passed, failed = up + fp + ap_, uf + ff + af
+    bp, bf = run_browser(args.build, args.only)
+    passed, failed = up + fp + ap_ + bp, uf + ff + af + bf
     print(f"\nunit: {up} passed, {uf} failed; fuzz: {fp} passed, {ff} failed; "
           f"api: {ap_} passed, {af} failed"
-          f"{f', {skipped} skipped' if skipped else ''}; {time.time() - t0:.0f}s")
+          f"{f', {skipped} skipped' if skipped else ''}; browser: {bp} passed, {bf} failed; "
+          f"{time.time() - t0:.0f}s")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -102,4 +102,11 @@ int gg_h_attachment_upload(gg_req *r);
 int gg_h_attachments_list(gg_req *r);
 int gg_h_attachment_get(gg_req *r);
 
+/* web UI (#4): api/webui.c, api/cockpit.c, http/events.c */
+/* Body "client_key" of a case report: NULL when absent, else validated. */
+int gg_api_client_key(gg_req *r, json_t *body, const char **out);
+int gg_h_events(gg_req *r);
+int gg_h_cockpit(gg_req *r);
+int gg_scope_cockpit(gg_req *r);      /* query place_id in scope, default: the caller's place */
+
 #endif

@@ -82,11 +82,17 @@ static void attachment_json(gg_jw *w, const gg_attachment_rec *a)
 typedef struct att_job {
     gg_attachment_rec a;
     const char *region;
+    gg_pool *pool;
+    bool existed; /* the same bytes were uploaded to this case before (#4) */
 } att_job;
 
 static int att_fn(gg_conn *w, void *arg, gg_error *e)
 {
     att_job *j = arg;
+    /* a retried upload (phone back online): the same bytes in the same
+     * phase are the photo already there */
+    if (gg_attachment_find(w, j->pool, j->a.case_id, j->a.sha256, j->a.phase, &j->a) == 0)
+        return (j->existed = true), 0;
     if (gg_attachment_count(w, j->a.case_id) >= MAX_PER_CASE)
         return gg_fail(e, GG_ECONFLICT, 409, "too_many_attachments", "file",
                        "a case holds at most %d photos", MAX_PER_CASE);
@@ -98,7 +104,7 @@ static int att_then(gg_req *r)
     att_job *j = r->w.arg;
     gg_req_header_add(r, "Location", gg_pprintf(r->pool, "/api/v1/cases/%lld/attachments/%lld",
                                                 (long long)j->a.case_id, (long long)j->a.id));
-    attachment_json(gg_req_json(r, 201), &j->a);
+    attachment_json(gg_req_json(r, j->existed ? 200 : 201), &j->a);
     return 0;
 }
 
@@ -147,6 +153,7 @@ int gg_h_attachment_upload(gg_req *r)
                                    .phase = gg_pstrdup(r->pool, u.phase),
                                    .name = u.name[0] ? gg_pstrdup(r->pool, u.name) : NULL};
         j->region = k->region;
+        j->pool = r->pool;
     }
     gg_buf_free(&u.file);
     return rc ? rc : gg_req_defer(r, att_fn, j, att_then);

@@ -213,6 +213,8 @@ typedef struct open_job {
     int64_t actor;
     int nsummon;
     int64_t summon[16];
+    const char *client_key; /* offline exactly-once (#4) */
+    bool existed;
 } open_job;
 
 static int open_fn(gg_conn *w, void *arg, gg_error *e)
@@ -220,6 +222,9 @@ static int open_fn(gg_conn *w, void *arg, gg_error *e)
     open_job *j = arg;
     gg_category cat;
     gg_case_limits lim;
+    /* the same report sent again (offline queue): the case it opened */
+    if (j->client_key && gg_case_by_client_key(w, j->k.reporter_id, j->client_key, &j->k.id) == 0)
+        return (j->existed = true), 0;
     if (limits_of(w, j->pool, j->k.category_id, &lim, &cat) || !cat.active ||
         strcmp(cat.kind, gg_wf_kind_name(j->k.kind)) != 0)
         return gg_fail(e, GG_EINVAL, 422, "invalid_reference", "category_id",
@@ -240,6 +245,7 @@ static int open_fn(gg_conn *w, void *arg, gg_error *e)
     }
     gg_calendar_release();
     for (int i = 0; !rc && i < j->nsummon; i++) rc = gg_case_unit_add(w, j->k.id, j->summon[i], now, e);
+    if (!rc && j->client_key) rc = gg_case_client_key_set(w, j->k.id, j->client_key, e);
     return rc;
 }
 
@@ -247,7 +253,7 @@ static int open_then(gg_req *r)
 {
     open_job *j = r->w.arg;
     gg_req_header_add(r, "Location", gg_pprintf(r->pool, "/api/v1/cases/%lld", (long long)j->k.id));
-    return gg_api_reply_case(r, 201, j->k.id);
+    return gg_api_reply_case(r, j->existed ? 200 : 201, j->k.id);
 }
 
 static const gg_jr_field open_fields[] = {
@@ -265,6 +271,7 @@ static const gg_jr_field open_fields[] = {
     {"source", GG_JR_STRING, false, true, 1, 16},
     {"answer_now", GG_JR_BOOL, false, false, 0, 0},
     {"summon_unit_ids", GG_JR_ARRAY, false, true, 0, 16},
+    {"client_key", GG_JR_STRING, false, true, 1, 64},
 };
 
 static int read_location(gg_req *r, json_t *j, gg_case *k)
@@ -355,6 +362,7 @@ int gg_h_case_open(gg_req *r)
     if (oj->answer_now && (rc = may_answer_now(r, k))) return rc;
     oj->pool = r->pool;
     oj->actor = r->who->user_id;
+    if ((rc = gg_api_client_key(r, j, &oj->client_key))) return rc;
     json_t *ids = json_object_get(j, "summon_unit_ids"), *v;
     size_t i;
     if (ids && json_is_array(ids)) {

@@ -121,6 +121,8 @@ const gg_route gg_routes[] = {
     {"PUT", "/api/v1/accounts/:id/can-reveal", gg_h_account_can_reveal, ADMIN, gg_scope_account_param, "account :id's places", 0, 0},
 
     /* web UI: events, static files (#4) */
+    {"GET", "/api/v1/events", gg_h_events, ALL, gg_scope_list, "filtered to caller's scope", GG_RF_RAW, 0},
+    {"GET", "/api/v1/cockpit", gg_h_cockpit, STAFF, gg_scope_cockpit, "place_id in query", 0, 0},
 
 };
 const size_t gg_nroutes = sizeof gg_routes / sizeof gg_routes[0];

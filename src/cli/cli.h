@@ -16,6 +16,7 @@ typedef struct gg_cli_opts {
     const char *secret;         /* webhook add */
     const char *events;         /* webhook add */
     bool force;                 /* backup: replace an existing file */
+    const char *web_dir;        /* serve: the built web UI (GG_WEB_DIR) */
     const char *args[4];        /* positional arguments (sub-commands that take them) */
     int nargs;
     bool help;

@@ -21,6 +21,7 @@
 #include "domain/account.h"
 #include "domain/authz.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "notify/webhook.h"
 #include "store/files.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o)
     o->db = env_or("GG_DB", "data/gridgov.db");
     o->listen = env_or("GG_LISTEN", "127.0.0.1:8080");
     o->admin_user = "admin";
+    o->web_dir = env_or("GG_WEB_DIR", NULL);
     o->admin_password = env_or("GG_ADMIN_PASSWORD", NULL);
     const char *th = env_or("GG_THREADS", NULL);
     int64_t v = 0;
@@ -70,6 +72,7 @@ int gg_cli_parse(int argc, char **argv, int first, gg_cli_opts *o)
         else if (strcmp(a, "--now") == 0) o->now = val;
         else if (strcmp(a, "--secret") == 0) o->secret = val;
         else if (strcmp(a, "--events") == 0) o->events = val;
+        else if (strcmp(a, "--web-dir") == 0) o->web_dir = val;
         else if (strcmp(a, "--threads") == 0) {
             if (gg_parse_i64(val, strlen(val), 1, 256, &v)) {
                 fprintf(stderr, "gridgov: --threads takes a number from 1 to 256\n");
@@ -152,6 +155,7 @@ int gg_cmd_serve(const gg_cli_opts *o)
     if (slash) snprintf(files, sizeof files, "%.*s/files", (int)(slash - o->db), o->db);
     else snprintf(files, sizeof files, "files");
     gg_files_set_dir(env_or("GG_FILES_DIR", files));
+    const char *web = gg_static_init(o->web_dir);
     gg_server_opts so;
     gg_server_opts_default(&so);
     so.addr = addr;
@@ -193,8 +197,8 @@ int gg_cmd_serve(const gg_cli_opts *o)
         gg_server_stop(srv, 1);
         goto out;
     }
-    gg_info("gridgov %s serving http://%s:%d (db %s, schema %d)", GG_VERSION, addr,
-            gg_server_port(srv), o->db, gg_store_schema_version(store));
+    gg_info("gridgov %s serving http://%s:%d (db %s, schema %d, web UI %s)", GG_VERSION, addr,
+            gg_server_port(srv), o->db, gg_store_schema_version(store), web ? web : "not built");
     int sig = 0;
     sigwait(&set, &sig);
     gg_info("received %s: draining requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "domain/authz.h"
 #include "http/server.h"
+#include "http/static.h"
 
 #define SESSION_TOUCH_US (60 * 1000000LL)
 
@@ -154,6 +155,7 @@ int gg_dispatch(gg_req *r)
     const gg_route *rt = gg_router_match(o->routes, o->nroutes, r, &mm);
     if (!rt) {
         if (mm) return method_not_allowed(r, o->routes, o->nroutes);
+        if (gg_static_wants(r)) return gg_static_serve(r); /* the web UI (#4) */
         return gg_fail(&r->err, GG_ENOTFOUND, 404, "not_found", "", "no such URL");
     }
     r->route = rt;

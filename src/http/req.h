@@ -62,6 +62,7 @@ struct gg_req {
     const char *hdr_names[GG_MAX_RESP_HEADERS];
     const char *hdr_values[GG_MAX_RESP_HEADERS];
     bool close_after;
+    void *resp;                     /* a ready struct MHD_Response * (event streams) */
     size_t sent_bytes;              /* body length, for the access log */
     gg_error err;
     /* deferred write */

@@ -35,6 +35,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "http/events.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
@@ -207,6 +208,16 @@ static int early_checks(gg_server *s, gg_req *r, struct MHD_Connection *c, size_
 static enum MHD_Result send_response(gg_req *r, int rc)
 {
     struct MHD_Connection *c = r->conn;
+    if (r->resp) { /* a streaming response the handler made (events.c) */
+        struct MHD_Response *sr = r->resp;
+        r->resp = NULL;
+        enum MHD_Result res = rc < 0 ? MHD_NO : MHD_queue_response(c, (unsigned)r->status, sr);
+        MHD_destroy_response(sr);
+        if (res == MHD_YES) {
+            r->phase = PH_ANSWERED;
+            return res;
+        }
+    }
     if (rc < 0) gg_req_error(r, rc);
     if (!r->status) r->status = 500;
     size_t len = 0;
@@ -388,6 +399,7 @@ int gg_server_start(const gg_server_opts *o, gg_server **out, gg_error *e)
         return gg_fail(e, GG_EIO, 500, "listen_failed", "listen", "cannot listen on %s:%d",
                        o->addr, o->port);
     }
+    if (o->store) gg_events_start(o->store);
     *out = s;
     return 0;
 }
@@ -406,6 +418,7 @@ void gg_server_stop(gg_server *s, int grace_s)
     atomic_store(&s->draining, true);
     MHD_socket fd = MHD_quiesce_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET) close(fd);
+    gg_events_stop(); /* event streams end now: draining must not wait for them */
     int64_t until = gg_mono_us() + (int64_t)grace_s * 1000000;
     while (atomic_load(&s->inflight) > 0 && gg_mono_us() < until) usleep(10000);
     if (atomic_load(&s->inflight) > 0)

@@ -598,6 +598,60 @@ typedef struct gg_reveal_filter {
 int gg_reveal_list(gg_conn *c, gg_pool *p, const gg_reveal_filter *f, gg_reveal_rec **rows, int *n);
 
 /* ---- web UI (#4) ---- */
+/* Offline exactly-once (store/sqlite/webui.c): a case opened with a client
+ * key is found again by its reporter and key. 0 with *id, or GG_ENOTFOUND. */
+int gg_case_by_client_key(gg_conn *c, int64_t reporter_id, const char *key, int64_t *id);
+int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_error *e);
+/* The photo of case_id with these bytes and phase, if it was uploaded before. */
+int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
+                       const char *phase, gg_attachment_rec *out);
+
+/* Live events: every committed case step (a flow entry), with what a
+ * subscriber needs to decide whether it may see the case. The store calls
+ * the hook on the writer thread after the COMMIT that made the steps
+ * durable (never for a write that was rolled back), in flow order. */
+typedef struct gg_case_event {
+    int64_t flow_id, case_id, place_id, reporter_id, owner_unit_id, owner_user_id,
+        dispatcher_unit_id, version, at;
+    char kind[16], state[32], action[32];
+    char place_path[160];
+} gg_case_event;
+typedef void (*gg_case_event_fn)(const gg_case_event *ev, int n, void *ctx);
+void gg_store_on_case_events(gg_store *s, gg_case_event_fn fn, void *ctx);
+/* Steps after flow id `after`, oldest first (resume after a reconnect; the
+ * scope fields and version are the case's current ones). */
+int gg_case_events_since(gg_conn *c, int64_t after, int limit, gg_case_event *out, int *n);
+
+/* Cockpit (api/cockpit.c): the open cases of a subtree, through the partial
+ * index of open cases (never the closed ones). fn gets each case's overall
+ * clock fields, holder and place path; owner_kind is the holding place's
+ * kind name. A non-zero return from fn stops the scan. */
+typedef struct gg_open_case {
+    int64_t id, category_id, owner_unit_id, due_at;
+    bool overdue;
+    const char *place_path, *owner_kind;
+    gg_case_clock clock;
+} gg_open_case;
+int gg_case_open_each(gg_conn *c, const char *root_path,
+                      int (*fn)(void *ctx, const gg_open_case *k), void *ctx);
+/* Overdue open cases of a subtree, longest overdue first (at most limit). */
+typedef struct gg_overdue_case {
+    int64_t id, place_id, due_at;
+    const char *title, *place_name, *kind, *state;
+} gg_overdue_case;
+int gg_case_overdue_list(gg_conn *c, gg_pool *p, const char *root_path, int limit,
+                         gg_overdue_case *out, int *n);
+/* Rollups of a subtree per local day in [d0, d1] (out[d - d0]), and per
+ * category (rows for categories with a count, most first, at most cap). */
+int gg_rollup_by_day(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
+                     gg_rollup_sum *out);
+typedef struct gg_category_count { int64_t category_id, count; const char *name; } gg_category_count;
+int gg_rollup_by_category(gg_conn *c, gg_pool *p, const char *root_path, int32_t d0, int32_t d1,
+                          gg_category_count *out, int cap, int *n);
+/* Steps of a subtree at or after `since` (UTC us), per hour of the display
+ * day: opened[h] and closing steps closed[h]. */
+int gg_flow_by_hour(gg_conn *c, const char *root_path, int64_t day_start, int64_t opened[24],
+                    int64_t closed[24]);
 
 
 #endif

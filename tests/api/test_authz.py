@@ -473,6 +473,10 @@ MATRIX = {
         lambda fx, p: (f"/api/v1/residents/export?place_id={p}&format=csv", None), scoped=True),
 
     # web UI (#4)
+    # every role may listen; each stream carries only the cases its caller may see
+    ("GET", "/api/v1/events"): fixed("/api/v1/events?once=true"),
+    ("GET", "/api/v1/cockpit"): Entry(
+        lambda fx, p: (f"/api/v1/cockpit?place_id={p}", None), scoped=True),
 
 }
 

@@ -306,7 +306,9 @@ static int flow(gg_conn *w, const gg_case *c, gg_case_flow_rec *f, gg_error *e)
     int rc = done(w, st, e, "flow");
     if (!rc) f->id = sqlite3_last_insert_rowid(w->db);
     if (!rc) rc = rollup(w, c, f, e);
-    return rc ? rc : gg_outbox_case_step(w, c, f, e); /* its webhooks, same transaction */
+    if (!rc) rc = gg_outbox_case_step(w, c, f, e); /* its webhooks, same transaction */
+    if (!rc) gg_case_event_note(w, c, f);          /* live views, after the COMMIT (#4) */
+    return rc;
 }
 
 int gg_case_insert(gg_conn *w, gg_case *c, gg_case_flow_rec *f, gg_error *e)

@@ -126,6 +126,7 @@ void gg_conn_close(gg_conn *c)
     for (int i = 0; i < GG_STMT_CACHE; i++) {
         if (c->cache[i].st) sqlite3_finalize(c->cache[i].st);
     }
+    gg_free(c->ev);
     if (c->db) sqlite3_close(c->db);
     gg_free(c);
 }

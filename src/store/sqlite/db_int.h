@@ -19,6 +19,9 @@ struct gg_conn {
     gg_store *store;
     struct { const char *sql; sqlite3_stmt *st; } cache[GG_STMT_CACHE];
     struct gg_conn *next_reader;  /* the store's list of readers */
+    /* writer only: case events of the group being written (web UI, #4) */
+    gg_case_event *ev;
+    int nev, capev;
 };
 
 struct gg_store {
@@ -40,6 +43,8 @@ struct gg_store {
     bool writer_started;
     gg_store_stats stats;
     int schema;                 /* applied migrations, cached at open */
+    gg_case_event_fn event_fn;  /* after each COMMIT: its case events (#4) */
+    void *event_ctx;
 };
 
 int gg_conn_open(gg_store *s, bool writer, gg_conn **out, gg_error *e);
@@ -55,6 +60,9 @@ const char *gg_col_text(gg_pool *p, sqlite3_stmt *st, int col);
 int gg_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
 /* Map an SQLite result to a gg_status, filling e. */
 int gg_sqlite_fail(gg_conn *c, int src, gg_error *e, const char *what);
+
+/* Note a committed-to-be case step for the live event hook (webui.c). */
+void gg_case_event_note(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f);
 
 int gg_writer_start(gg_store *s, gg_error *e);
 void gg_writer_stop(gg_store *s);

@@ -33,7 +33,9 @@ static void run_group(gg_store *s, gg_write *group, int n)
     gg_conn *w = s->wconn;
     gg_error e;
     int rc = gg_exec(w, "BEGIN IMMEDIATE", &e);
+    w->nev = 0;
     for (gg_write *it = group; it && !rc; it = it->next) {
+        int mark = w->nev; /* a write rolled back to its savepoint takes its events along */
         memset(&it->err, 0, sizeof it->err);
         if (gg_exec(w, "SAVEPOINT w", &it->err)) {
             it->rc = GG_EIO;
@@ -47,7 +49,10 @@ static void run_group(gg_store *s, gg_write *group, int n)
             e = it->err;
             break;
         }
-        if (it->rc) gg_exec(w, "ROLLBACK TO w", NULL);
+        if (it->rc) {
+            gg_exec(w, "ROLLBACK TO w", NULL);
+            w->nev = mark;
+        }
         gg_exec(w, "RELEASE w", NULL);
     }
     if (!rc) rc = gg_exec(w, "COMMIT", &e);
@@ -60,11 +65,16 @@ static void run_group(gg_store *s, gg_write *group, int n)
         }
     }
     pthread_mutex_lock(&s->mu);
+    gg_case_event_fn efn = s->event_fn;
+    void *ectx = s->event_ctx;
     if (rc) s->stats.failed_commits++;
     else s->stats.commits++;
     s->stats.writes += (uint64_t)n;
     s->stats.batch_hist[batch_bucket(n)]++;
     pthread_mutex_unlock(&s->mu);
+    /* live events only for what is now durable */
+    if (!rc && efn && w->nev) efn(w->ev, w->nev, ectx);
+    w->nev = 0;
     /* done() may free the write: read next first */
     for (gg_write *it = group, *next; it; it = next) {
         next = it->next;
