@@ -82,8 +82,8 @@ static void rules(GEOSContextHandle_t h, gg_topo_place *p, size_t n, const bool 
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     gg_geo_doc doc;
     gg_error e;

@@ -250,7 +250,7 @@ typedef struct cell {
 
 typedef struct agg {
     const gg_principal *who;
-    bool scoped_rows;   /* drop groups outside the caller's scope */
+    unsigned scoped;    /* buckets (bit per bucket) whose groups outside the caller's scope drop */
     int depth;          /* 1 street, 2 community, 3 grid */
     cell *cells;
     size_t cap, n;
@@ -302,12 +302,13 @@ static cell *cell_get(agg *a, int64_t id)
 static int agg_add(void *arg, const char *path, int bucket, int64_t count, double sx, double sy)
 {
     agg *a = arg;
-    if (!path || (a->scoped_rows && !gg_scope_covers(a->who, path))) return 0;
+    if (!path || bucket < 0 || bucket >= MAX_BUCKETS) return 0;
+    if ((a->scoped >> bucket & 1u) && !gg_scope_covers(a->who, path)) return 0;
     int64_t id = ancestor_at(path, a->depth);
     if (!id) return 0;
     cell *c = cell_get(a, id);
     if (!c) return a->overflow ? 1 : GG_ENOMEM;
-    if (bucket >= 0 && bucket < MAX_BUCKETS) c->n[bucket] += count;
+    c->n[bucket] += count;
     c->total += count;
     c->sx += sx;
     c->sy += sy;
@@ -338,13 +339,13 @@ static int src_heat(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
 }
 
 /* Aggregate at depth, going up a level while the cells do not fit. */
-static int aggregate(gg_req *r, gg_conn *c, count_source src, const layer_q *q, bool scoped,
+static int aggregate(gg_req *r, gg_conn *c, count_source src, const layer_q *q, unsigned scoped,
                      int depth, agg *a)
 {
     gg_pool *p = scratch(r);
     if (!p) return GG_ENOMEM;
     for (;; depth--) {
-        *a = (agg){.who = r->who, .scoped_rows = scoped, .depth = depth, .pool = p};
+        *a = (agg){.who = r->who, .scoped = scoped, .depth = depth, .pool = p};
         int rc = src(c, q, agg_add, a);
         if (rc < 0) return gg_fail(&r->err, rc, 500, "internal", "", "cannot count");
         if ((!a->overflow && a->n <= MAX_FEATURES) || depth <= 1) break;
@@ -501,7 +502,8 @@ int gg_h_map_layer_cases(gg_req *r)
         }
     }
     agg a;
-    if ((rc = aggregate(r, c, src_cases, &q, !r->who->global_scope, depth_for_zoom(zoom), &a))) return rc;
+    unsigned scoped = r->who->global_scope ? 0 : ~0u;
+    if ((rc = aggregate(r, c, src_cases, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
     agg_json(w, c, a.pool, &a, case_buckets, 3);
@@ -577,12 +579,12 @@ int gg_h_map_layer_pois(gg_req *r)
         }
     }
     agg a;
-    /* volunteers are counted inside scope only; the public kinds everywhere */
-    bool scoped = !r->who->global_scope && (!q.kind || strcmp(q.kind, "volunteer") == 0);
+    /* volunteers (bucket 2) are counted inside scope only; the public kinds everywhere */
+    unsigned scoped = r->who->global_scope ? 0 : 1u << 2;
     if ((rc = aggregate(r, c, src_pois, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
-    agg_json(w, c, a.pool, &a, NULL, 1);
+    agg_json(w, c, a.pool, &a, poi_kinds, 3);
     fc_end(w, "clusters", &a, agg_total(&a));
     return 0;
 }
@@ -687,7 +689,7 @@ int gg_h_map_heat(gg_req *r)
     if (!c) return GG_EBUSY;
     int depth = kind == GG_PK_STREET ? 1 : kind == GG_PK_COMMUNITY ? 2 : 3;
     agg a;
-    if ((rc = aggregate(r, c, src_heat, &q, !r->who->global_scope, depth, &a))) return rc;
+    if ((rc = aggregate(r, c, src_heat, &q, r->who->global_scope ? 0 : ~0u, depth, &a))) return rc;
     int64_t max = 0;
     for (size_t i = 0; i < a.cap; i++) max = a.cells[i].total > max ? a.cells[i].total : max;
     gg_jw *w = gg_req_json(r, 200);
