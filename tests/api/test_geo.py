@@ -543,6 +543,12 @@ class GeoTest(unittest.TestCase):
         self.assertEqual((st, error_of(body)["code"]), (422, "invalid_reference"))
         st, body = self.a.post("/api/v1/boundaries/import", square(1, 1, 2, 2))
         self.assertEqual((st, error_of(body)["code"]), (422, "invalid_geojson"))
+        # the same place twice in one import
+        g = self.boundary(grid["id"])["geometry"]
+        st, body = self.a.post("/api/v1/boundaries/import", fc(feature(grid["id"], g), feature(grid["id"], g)))
+        self.assertEqual(st, 422, body)
+        self.assertEqual(sorted(f["ok"] for f in body["features"]), [False, True])
+        self.assertIn("duplicate", [f.get("error", {}).get("code") for f in body["features"]])
 
 
 if __name__ == "__main__":
