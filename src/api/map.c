@@ -184,6 +184,20 @@ int gg_h_map_boundaries(gg_req *r)
 
 /* ---- locate ------------------------------------------------------------------------ */
 
+/* A place's code, name and kind: from its boundary row when it has one
+ * (gg_place_get also counts the place's children, which a community of a
+ * hundred grids makes the dearer read), else from the place. */
+static int place_brief(gg_conn *c, gg_pool *p, int64_t id, gg_boundary_rec *out)
+{
+    if (!gg_boundary_get(c, p, id, false, out)) return 0;
+    gg_place pl;
+    int rc = gg_place_get(c, p, id, &pl);
+    if (rc) return rc;
+    *out = (gg_boundary_rec){.place_id = pl.id, .kind = pl.kind, .parent_id = pl.parent_id,
+                             .code = pl.code, .name = pl.name, .path = pl.path};
+    return 0;
+}
+
 static void path_json(gg_jw *w, gg_conn *c, gg_pool *p, const char *path)
 {
     gg_jw_key(w, "path");
@@ -192,11 +206,11 @@ static void path_json(gg_jw *w, gg_conn *c, gg_pool *p, const char *path)
         const char *e = strchr(s + 1, '/');
         if (!e) break;
         int64_t id;
-        gg_place pl;
+        gg_boundary_rec pl;
         if (!gg_parse_i64(s + 1, (size_t)(e - s - 1), 1, INT64_MAX / 2, &id) &&
-            !gg_place_get(c, p, id, &pl)) {
+            !place_brief(c, p, id, &pl)) {
             gg_jw_obj(w);
-            gg_jw_kid(w, "id", pl.id);
+            gg_jw_kid(w, "id", pl.place_id);
             gg_jw_kstr(w, "code", pl.code);
             gg_jw_kstr(w, "name", pl.name);
             gg_jw_kstr(w, "kind", gg_place_kind_name(pl.kind));
@@ -219,14 +233,14 @@ int gg_h_map_locate(gg_req *r)
     if (rc == GG_ENOTFOUND)
         return gg_fail(&r->err, rc, 404, "outside_area", "lat", "no grid holds this point");
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot locate the point");
-    gg_place pl;
-    if (gg_place_get(c, r->pool, id, &pl)) return GG_EIO;
+    gg_boundary_rec pl;
+    if (place_brief(c, r->pool, id, &pl)) return GG_EIO;
     if (!gg_scope_covers(r->who, pl.path))
         return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
                        "this point lies outside the places assigned to you");
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
-    gg_jw_kid(w, "place_id", pl.id);
+    gg_jw_kid(w, "place_id", pl.place_id);
     gg_jw_kstr(w, "code", pl.code);
     gg_jw_kstr(w, "name", pl.name);
     gg_jw_key(w, "lon");
@@ -359,14 +373,12 @@ static void cell_feature(gg_jw *w, gg_conn *c, gg_pool *p, const cell *k, const 
                          int nb)
 {
     gg_boundary_rec b;
-    gg_place pl;
     double lon = k->total ? k->sx / (double)k->total : 0, lat = k->total ? k->sy / (double)k->total : 0;
     const char *code = NULL, *name = NULL;
     int kind = 0;
-    if (!gg_boundary_get(c, p, k->id, false, &b)) {
-        lon = b.centroid_lon, lat = b.centroid_lat, code = b.code, name = b.name, kind = b.kind;
-    } else if (!gg_place_get(c, p, k->id, &pl)) {
-        code = pl.code, name = pl.name, kind = pl.kind;
+    if (!place_brief(c, p, k->id, &b)) {
+        if (b.version) lon = b.centroid_lon, lat = b.centroid_lat; /* it has a boundary */
+        code = b.code, name = b.name, kind = b.kind;
     }
     gg_jw_obj(w);
     gg_jw_kstr(w, "type", "Feature");
