@@ -115,7 +115,7 @@ FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -pthread -Isrc -I$(FUZZ_BUILD)/gen 
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_HARNESSES := fuzz_json fuzz_query fuzz_place_code fuzz_multipart fuzz_http fuzz_csv fuzz_geojson fuzz_xlsx
 # grid map (#6)
-
+FUZZ_HARNESSES += fuzz_topology
 # registry (#5)
 FUZZ_HARNESSES += fuzz_registry
 

@@ -130,6 +130,18 @@ static int64_t cpu_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Resident memory of the process, kB (Linux), 0 when unknown. */
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = strtol(line + 6, NULL, 10);
+    if (f) fclose(f);
+    return kb;
+}
+
 static int64_t cpu0;
 static void start(int64_t *t0)
 {
@@ -163,6 +175,8 @@ int main(int argc, char **argv)
     /* STREETS 0: the district is already there (a database of an earlier run) */
     if (b.streets && gg_store_write_sync(s, build_fn, &b, &e)) return fprintf(stderr, "build: %s\n", e.message), 1;
     gg_conn *c = gg_store_reader(s);
+    gg_pool_free(b.pool); /* the build's scratch */
+    b.pool = NULL;
     printf("built %zu places (%u streets × %u communities × %u grids) with boundaries in %.1f s; "
            "%lld grid boundaries in the database\n", b.places, b.streets, b.communities, b.grids,
            (double)(gg_mono_us() - t0) / 1e6, (long long)gg_boundary_count(c, GG_PK_GRID));
@@ -191,7 +205,7 @@ int main(int argc, char **argv)
     start(&t0);
     prepared_thread(&r);
     report("prepared, warm cache (1 thread)", n, t0, r.found);
-    printf("%-34s %zu geometries cached\n", "", gg_map_index_size());
+    printf("%-34s %zu geometries cached, process RSS %ld MB\n", "", gg_map_index_size(), rss_kb() / 1024);
     /* the same with a 64 MB page cache on this reader (gridgov's readers
      * keep SQLite's default 2 MB; the R*Tree of 100,000 boxes is ~15 MB, so
      * random points mostly miss it and read pages from the OS) */
@@ -236,7 +250,6 @@ int main(int argc, char **argv)
     gg_pool_free(p);
     gg_map_index_clear();
     free(pts), free(a), free(ref);
-    gg_pool_free(b.pool);
     gg_store_close(s);
     return 0;
 }

@@ -247,7 +247,7 @@ static int check_all(batch *b, gg_map_gaps *gaps, size_t gcap, size_t *ngaps)
         gg_topo_place me = tp_of(m);
         gg_error e = {0};
         if (m->rc) continue;
-        if (i && find(b, m->place.id) != m) {
+        if (find(b, m->place.id) != m) {
             gg_fail(&e, GG_EINVAL, 422, "duplicate", "features",
                     "place %lld (code %s, %s) appears more than once", (long long)m->place.id,
                     m->place.code, m->place.name);

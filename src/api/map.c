@@ -184,6 +184,20 @@ int gg_h_map_boundaries(gg_req *r)
 
 /* ---- locate ------------------------------------------------------------------------ */
 
+/* A place's code, name and kind: from its boundary row when it has one
+ * (gg_place_get also counts the place's children, which a community of a
+ * hundred grids makes the dearer read), else from the place. */
+static int place_brief(gg_conn *c, gg_pool *p, int64_t id, gg_boundary_rec *out)
+{
+    if (!gg_boundary_get(c, p, id, false, out)) return 0;
+    gg_place pl;
+    int rc = gg_place_get(c, p, id, &pl);
+    if (rc) return rc;
+    *out = (gg_boundary_rec){.place_id = pl.id, .kind = pl.kind, .parent_id = pl.parent_id,
+                             .code = pl.code, .name = pl.name, .path = pl.path};
+    return 0;
+}
+
 static void path_json(gg_jw *w, gg_conn *c, gg_pool *p, const char *path)
 {
     gg_jw_key(w, "path");
@@ -192,11 +206,11 @@ static void path_json(gg_jw *w, gg_conn *c, gg_pool *p, const char *path)
         const char *e = strchr(s + 1, '/');
         if (!e) break;
         int64_t id;
-        gg_place pl;
+        gg_boundary_rec pl;
         if (!gg_parse_i64(s + 1, (size_t)(e - s - 1), 1, INT64_MAX / 2, &id) &&
-            !gg_place_get(c, p, id, &pl)) {
+            !place_brief(c, p, id, &pl)) {
             gg_jw_obj(w);
-            gg_jw_kid(w, "id", pl.id);
+            gg_jw_kid(w, "id", pl.place_id);
             gg_jw_kstr(w, "code", pl.code);
             gg_jw_kstr(w, "name", pl.name);
             gg_jw_kstr(w, "kind", gg_place_kind_name(pl.kind));
@@ -219,14 +233,14 @@ int gg_h_map_locate(gg_req *r)
     if (rc == GG_ENOTFOUND)
         return gg_fail(&r->err, rc, 404, "outside_area", "lat", "no grid holds this point");
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot locate the point");
-    gg_place pl;
-    if (gg_place_get(c, r->pool, id, &pl)) return GG_EIO;
+    gg_boundary_rec pl;
+    if (place_brief(c, r->pool, id, &pl)) return GG_EIO;
     if (!gg_scope_covers(r->who, pl.path))
         return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "",
                        "this point lies outside the places assigned to you");
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
-    gg_jw_kid(w, "place_id", pl.id);
+    gg_jw_kid(w, "place_id", pl.place_id);
     gg_jw_kstr(w, "code", pl.code);
     gg_jw_kstr(w, "name", pl.name);
     gg_jw_key(w, "lon");
@@ -250,7 +264,7 @@ typedef struct cell {
 
 typedef struct agg {
     const gg_principal *who;
-    bool scoped_rows;   /* drop groups outside the caller's scope */
+    unsigned scoped;    /* buckets (bit per bucket) whose groups outside the caller's scope drop */
     int depth;          /* 1 street, 2 community, 3 grid */
     cell *cells;
     size_t cap, n;
@@ -302,12 +316,13 @@ static cell *cell_get(agg *a, int64_t id)
 static int agg_add(void *arg, const char *path, int bucket, int64_t count, double sx, double sy)
 {
     agg *a = arg;
-    if (!path || (a->scoped_rows && !gg_scope_covers(a->who, path))) return 0;
+    if (!path || bucket < 0 || bucket >= MAX_BUCKETS) return 0;
+    if ((a->scoped >> bucket & 1u) && !gg_scope_covers(a->who, path)) return 0;
     int64_t id = ancestor_at(path, a->depth);
     if (!id) return 0;
     cell *c = cell_get(a, id);
     if (!c) return a->overflow ? 1 : GG_ENOMEM;
-    if (bucket >= 0 && bucket < MAX_BUCKETS) c->n[bucket] += count;
+    c->n[bucket] += count;
     c->total += count;
     c->sx += sx;
     c->sy += sy;
@@ -338,13 +353,13 @@ static int src_heat(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
 }
 
 /* Aggregate at depth, going up a level while the cells do not fit. */
-static int aggregate(gg_req *r, gg_conn *c, count_source src, const layer_q *q, bool scoped,
+static int aggregate(gg_req *r, gg_conn *c, count_source src, const layer_q *q, unsigned scoped,
                      int depth, agg *a)
 {
     gg_pool *p = scratch(r);
     if (!p) return GG_ENOMEM;
     for (;; depth--) {
-        *a = (agg){.who = r->who, .scoped_rows = scoped, .depth = depth, .pool = p};
+        *a = (agg){.who = r->who, .scoped = scoped, .depth = depth, .pool = p};
         int rc = src(c, q, agg_add, a);
         if (rc < 0) return gg_fail(&r->err, rc, 500, "internal", "", "cannot count");
         if ((!a->overflow && a->n <= MAX_FEATURES) || depth <= 1) break;
@@ -358,14 +373,12 @@ static void cell_feature(gg_jw *w, gg_conn *c, gg_pool *p, const cell *k, const 
                          int nb)
 {
     gg_boundary_rec b;
-    gg_place pl;
     double lon = k->total ? k->sx / (double)k->total : 0, lat = k->total ? k->sy / (double)k->total : 0;
     const char *code = NULL, *name = NULL;
     int kind = 0;
-    if (!gg_boundary_get(c, p, k->id, false, &b)) {
-        lon = b.centroid_lon, lat = b.centroid_lat, code = b.code, name = b.name, kind = b.kind;
-    } else if (!gg_place_get(c, p, k->id, &pl)) {
-        code = pl.code, name = pl.name, kind = pl.kind;
+    if (!place_brief(c, p, k->id, &b)) {
+        if (b.version) lon = b.centroid_lon, lat = b.centroid_lat; /* it has a boundary */
+        code = b.code, name = b.name, kind = b.kind;
     }
     gg_jw_obj(w);
     gg_jw_kstr(w, "type", "Feature");
@@ -501,7 +514,8 @@ int gg_h_map_layer_cases(gg_req *r)
         }
     }
     agg a;
-    if ((rc = aggregate(r, c, src_cases, &q, !r->who->global_scope, depth_for_zoom(zoom), &a))) return rc;
+    unsigned scoped = r->who->global_scope ? 0 : ~0u;
+    if ((rc = aggregate(r, c, src_cases, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
     agg_json(w, c, a.pool, &a, case_buckets, 3);
@@ -577,12 +591,12 @@ int gg_h_map_layer_pois(gg_req *r)
         }
     }
     agg a;
-    /* volunteers are counted inside scope only; the public kinds everywhere */
-    bool scoped = !r->who->global_scope && (!q.kind || strcmp(q.kind, "volunteer") == 0);
+    /* volunteers (bucket 2) are counted inside scope only; the public kinds everywhere */
+    unsigned scoped = r->who->global_scope ? 0 : 1u << 2;
     if ((rc = aggregate(r, c, src_pois, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
-    agg_json(w, c, a.pool, &a, NULL, 1);
+    agg_json(w, c, a.pool, &a, poi_kinds, 3);
     fc_end(w, "clusters", &a, agg_total(&a));
     return 0;
 }
@@ -687,7 +701,7 @@ int gg_h_map_heat(gg_req *r)
     if (!c) return GG_EBUSY;
     int depth = kind == GG_PK_STREET ? 1 : kind == GG_PK_COMMUNITY ? 2 : 3;
     agg a;
-    if ((rc = aggregate(r, c, src_heat, &q, !r->who->global_scope, depth, &a))) return rc;
+    if ((rc = aggregate(r, c, src_heat, &q, r->who->global_scope ? 0 : ~0u, depth, &a))) return rc;
     int64_t max = 0;
     for (size_t i = 0; i < a.cap; i++) max = a.cells[i].total > max ? a.cells[i].total : max;
     gg_jw *w = gg_req_json(r, 200);

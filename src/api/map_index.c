@@ -16,7 +16,7 @@
 #include "domain/topology.h"
 
 #define MAX_CANDIDATES 64
-#define MAX_ENTRIES (1u << 20) /* past this the cache starts over */
+#define MAX_ENTRIES (1u << 18) /* past this the cache starts over (~3 KB each: < 1 GB) */
 
 typedef struct entry {
     int64_t id, version;

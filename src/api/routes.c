@@ -72,7 +72,7 @@ const gg_route gg_routes[] = {
     /* grid map (#6) */
     {"PUT", "/api/v1/places/:id/boundary", gg_h_boundary_put, ADMIN, gg_scope_place_param, "place :id", 0, 4u << 20},
     {"GET", "/api/v1/places/:id/boundary", gg_h_boundary_get, ALL, gg_scope_place_param, "place :id", 0, 0},
-    {"POST", "/api/v1/boundaries/import", gg_h_boundaries_import, ADMIN, gg_scope_list, "every feature's place inside caller's scope", 0, 32u << 20},
+    {"POST", "/api/v1/boundaries/import", gg_h_boundaries_import, ADMIN, gg_scope_list, "every feature's place inside caller's scope", 0, 8u << 20},
     {"GET", "/api/v1/boundaries/export", gg_h_boundaries_export, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
     {"GET", "/api/v1/map/boundaries", gg_h_map_boundaries, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
     {"GET", "/api/v1/map/locate", gg_h_map_locate, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},

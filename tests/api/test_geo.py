@@ -432,6 +432,13 @@ class GeoTest(unittest.TestCase):
         self.assertEqual(len(vols["features"]), 360)  # nine in ten on duty now
         st, agg = self.a.get(f"/api/v1/map/layers/pois?bbox={BOX}&zoom=11")
         self.assertEqual((agg["mode"], agg["level"], agg["total"]), ("clusters", "street", 40 + 46 + 360))
+        sums = {k: sum(f["properties"]["counts"][k] for f in agg["features"])
+                for k in ("service_centre", "party_org", "volunteer")}
+        self.assertEqual(sums, {"service_centre": 40, "party_org": 46, "volunteer": 360})
+        # a grid worker: every public place, but only the volunteers of their own grid
+        st, gagg = self.srv.login("grid001").get(f"/api/v1/map/layers/pois?bbox={BOX}&zoom=11")
+        self.assertEqual(st, 200, gagg)
+        self.assertIn(gagg["total"], (40 + 46, 40 + 46 + 1))
         for lon, lat in ((101.76, 36.66), (101.70, 36.61), (101.83, 36.71)):
             st, near = self.a.get(f"/api/v1/map/nearest-centre?lat={lat}&lon={lon}")
             self.assertEqual(st, 200, near)
@@ -536,6 +543,12 @@ class GeoTest(unittest.TestCase):
         self.assertEqual((st, error_of(body)["code"]), (422, "invalid_reference"))
         st, body = self.a.post("/api/v1/boundaries/import", square(1, 1, 2, 2))
         self.assertEqual((st, error_of(body)["code"]), (422, "invalid_geojson"))
+        # the same place twice in one import
+        g = self.boundary(grid["id"])["geometry"]
+        st, body = self.a.post("/api/v1/boundaries/import", fc(feature(grid["id"], g), feature(grid["id"], g)))
+        self.assertEqual(st, 422, body)
+        self.assertEqual(sorted(f["ok"] for f in body["features"]), [False, True])
+        self.assertIn("duplicate", [f.get("error", {}).get("code") for f in body["features"]])
 
 
 if __name__ == "__main__":

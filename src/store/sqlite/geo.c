@@ -235,8 +235,8 @@ static const char SQL_POI_SCAN[] =
     "coalesce(account_id, 0), coalesce(duty_from, 0), coalesce(duty_to, 0), created_at "
     "FROM map_poi WHERE " POI_WHERE " ORDER BY id";
 static const char SQL_POI_COUNTS[] =
-    "SELECT place_path, count(*), sum(lon), sum(lat) FROM map_poi WHERE " POI_WHERE
-    " GROUP BY place_path";
+    "SELECT place_path, CASE kind WHEN 'service_centre' THEN 0 WHEN 'party_org' THEN 1 ELSE 2 END, "
+    "count(*), sum(lon), sum(lat) FROM map_poi WHERE " POI_WHERE " GROUP BY place_path, kind";
 
 int gg_poi_insert(gg_conn *w, gg_poi *poi, gg_error *e)
 {
@@ -303,8 +303,9 @@ int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_
     bind_poi(st, kind, bbox, at);
     int rc = 0;
     while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), 0, sqlite3_column_int64(st, 1),
-                sqlite3_column_double(st, 2), sqlite3_column_double(st, 3));
+        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+                sqlite3_column_int64(st, 2), sqlite3_column_double(st, 3),
+                sqlite3_column_double(st, 4));
     sqlite3_reset(st);
     return rc > 0 ? 0 : rc;
 }
