@@ -43,6 +43,8 @@ export default {
     已选位置: 'Chosen point',
     清除: 'Clear',
     所在网格: 'Grid',
+    位于: 'In',
+    '该位置不在你可上报的网格内，请重新选点或选择网格': 'No grid of yours holds this point: pick again or choose a grid',
     '地图暂不可用，请选择所在网格': 'The map is not available: choose the grid',
     有定位时由系统按位置确定网格: 'With a location the server finds the grid',
     没有定位时上报到所选网格: 'Without a location the report goes to the chosen grid',

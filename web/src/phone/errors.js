@@ -30,7 +30,7 @@ const ZH = {
   rate_limited: '操作太频繁，请稍后再试',
   unavailable: '服务器繁忙，请稍后再试',
   storage_full: '服务器存储已满',
-  no_grid_here: '该位置不在任何网格内，请选择网格',
+  outside_area: '该位置不在你可上报的网格内，请重新选点或选择网格',
 }
 
 export function errMsg(e) {

@@ -104,7 +104,9 @@ export function newClientKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
-async function postCase(body, fallbackPlace) {
+// outsideToGrid: a point the server places in no grid (422 outside_area) is filed at the
+// fallback grid instead (the outbox does: nobody is there to pick again).
+async function postCase(body, fallbackPlace, outsideToGrid) {
   try {
     return await post('/api/v1/cases', body)
   } catch (e) {
@@ -115,7 +117,8 @@ async function postCase(body, fallbackPlace) {
       return post('/api/v1/cases', body)
     }
     // A server that cannot find the grid of a point wants place_id: file at the grid.
-    if (e.code === 'missing_field' && e.field === 'place_id' && fallbackPlace && !body.place_id) {
+    const noGrid = (e.code === 'missing_field' && e.field === 'place_id') || (outsideToGrid && e.code === 'outside_area')
+    if (noGrid && fallbackPlace && !body.place_id) {
       return post('/api/v1/cases', { ...body, place_id: fallbackPlace })
     }
     throw e
@@ -123,8 +126,8 @@ async function postCase(body, fallbackPlace) {
 }
 
 // Sends one report (online path and outbox path alike). Returns the case.
-export async function sendReport(body, photo, photoName, onCreated, fallbackPlace) {
-  const c = await postCase(body, fallbackPlace)
+export async function sendReport(body, photo, photoName, onCreated, fallbackPlace, outsideToGrid = false) {
+  const c = await postCase(body, fallbackPlace, outsideToGrid)
   if (onCreated) await onCreated(c)
   if (photo) await uploadPhoto(c.id, photo, photoName)
   return c
@@ -140,7 +143,7 @@ async function flushOne(entry) {
       await sendReport(entry.body, entry.photo, entry.photo_name, async (c) => {
         entry.case_id = c.id
         await put(entry)
-      }, entry.fallback_place_id)
+      }, entry.fallback_place_id, true)
     }
     await remove(entry.client_key)
     outbox.sent += 1
