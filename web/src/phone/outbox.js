@@ -7,7 +7,7 @@
 // tabs navigator.locks serialises them where the browser has it.
 import { reactive } from 'vue'
 import { request, post, ApiError } from '../api.js'
-import { loadSession } from '../auth.js'
+import { auth, loadSession } from '../auth.js'
 
 const DB_NAME = 'gridgov-phone'
 const STORE = 'outbox'
@@ -42,8 +42,12 @@ async function tx(mode, fn) {
 
 const req2p = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error) })
 
+// Only the signed-in person's reports: a shared phone never sends one person's report
+// under another's session.
+const mine = (e) => auth.user && e.user_id === auth.user.id
+
 export async function listQueued() {
-  return tx('readonly', (st) => req2p(st.getAll()))
+  return (await tx('readonly', (st) => req2p(st.getAll()))).filter(mine)
 }
 
 async function put(entry) {
@@ -68,6 +72,7 @@ export async function refreshCount() {
 export async function enqueue(body, photo, fallbackPlace) {
   const entry = {
     client_key: body.client_key,
+    user_id: auth.user ? auth.user.id : null,
     body,
     fallback_place_id: fallbackPlace || null,
     photo: photo || null,
