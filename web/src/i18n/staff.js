@@ -108,6 +108,7 @@ export default {
     '案件已登记，但照片上传失败：': 'The case is filed, but the photo failed: ', '已登记案件 #{n}': 'Case #{n} filed',
     '咨询': 'Consultation', '求助': 'Help', '投诉': 'Complaint', '举报': 'Report', '建议': 'Suggestion',
     '管理服务哨': 'Management whistle', '重点工作哨': 'Key-work whistle', '应急处置哨': 'Emergency whistle',
+    '有案件发生了变化': 'Cases have changed', '刷新列表': 'Refresh',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',
