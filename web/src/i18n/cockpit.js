@@ -41,6 +41,7 @@ export default {
     图例: 'Legend',
     待办: 'To do',
     地图服务暂不可用: 'The map service is not available',
+    '地图服务暂不可用：显示最新 {n} 件在办案件': 'No map service: the newest {n} open cases',
     案件图层加载失败: 'Could not load the case layer',
     今日趋势: 'Today',
     今日每小时上报与办结: 'Reported and closed per hour today',
