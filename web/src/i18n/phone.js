@@ -69,6 +69,7 @@ export default {
     待发送的上报: 'Reports waiting to be sent',
     待发送: 'To send',
     被退回: 'Refused',
+    '被退回 ({n})': 'Refused ({n})',
     保存于: 'Saved',
     含照片: 'with photo',
     立即发送: 'Send now',

@@ -40,3 +40,14 @@ export function errMsg(e) {
   if (locale.value !== 'en' && e.status === 415) return ZH.unsupported_media_type
   return e.message || String(e)
 }
+
+// The form field a server error names, for messages shown away from the form.
+const FIELDS = {
+  kind: '类型', category_id: '问题分类', title: '标题', description: '问题描述', address: '详细地址',
+  place_id: '所在网格', lat: '位置', lon: '位置', file: '照片', note: '说明', rating: '满意程度',
+}
+
+export function errWithField(e, t) {
+  const f = e && FIELDS[e.field]
+  return f ? `${t(f)}：${errMsg(e)}` : errMsg(e)
+}

@@ -13,7 +13,8 @@ const DB_NAME = 'gridgov-phone'
 const STORE = 'outbox'
 const RETRY_MS = 30000
 
-export const outbox = reactive({ pending: 0, sending: false, lastError: '', sent: 0 })
+// pending: reports still to send; refused: reports the server turned down (shown in 我的上报).
+export const outbox = reactive({ pending: 0, refused: 0, sending: false, lastError: '', sent: 0 })
 
 let dbp = null
 function db() {
@@ -60,9 +61,12 @@ async function remove(key) {
 
 export async function refreshCount() {
   try {
-    outbox.pending = (await listQueued()).length
+    const all = await listQueued()
+    outbox.refused = all.filter((e) => e.refused).length
+    outbox.pending = all.length - outbox.refused
   } catch {
     outbox.pending = 0
+    outbox.refused = 0
   }
   return outbox.pending
 }
@@ -87,8 +91,11 @@ export async function enqueue(body, photo, fallbackPlace) {
 }
 
 // A failure worth retrying later: no connection, or the server busy / down.
+// A signed-out phone (401, or a CSRF token from an old session) keeps the report too: it is
+// sent after the next sign-in.
 export function isTransient(e) {
   if (!(e instanceof ApiError)) return true
+  if (e.status === 401 || e.code === 'csrf_failed') return true
   return e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500
 }
 
