@@ -64,6 +64,8 @@ export default {
     '案件已上报，但照片上传失败：': 'Reported, but the photo upload failed: ',
     '分类加载失败：': 'Could not load the categories: ',
     附近的问题: 'Open concerns nearby',
+    附近已有的同类问题: 'Similar open concerns nearby',
+    '附近已有同类问题，遇到的是同一件事可直接 +1：': 'Similar concerns are open nearby: if it is the same, just +1 it:',
     我的任务: 'My tasks',
     刷新: 'Refresh',
     待发送的上报: 'Reports waiting to be sent',
