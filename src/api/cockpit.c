@@ -29,6 +29,7 @@
 #define RANK_MAX 64
 #define OVERDUE_MAX 20
 #define CATS_MAX 20
+#define CATS_CAP 256
 
 enum { LV_GRID, LV_COMMUNITY, LV_STREET, LV_DISTRICT, LV_DEPARTMENT, LV__COUNT };
 static const char *const level_names[LV__COUNT] = {"grid", "community", "street", "district",
@@ -48,6 +49,11 @@ typedef struct open_tally {
     int64_t levels[LV__COUNT];
     rank_row *ranks[2];
     int nranks[2];
+    /* the month's rollups, one pass */
+    int32_t d0, d1;
+    gg_rollup_sum *days;                   /* days[d - d0] */
+    struct { int64_t id, count; } cats[CATS_CAP];
+    int ncats;
 } open_tally;
 
 static void tally_rank(rank_row *rows, int n, const char *path)
@@ -111,8 +117,8 @@ static int rank_cmp(const void *a, const void *b)
     return x->pl->id < y->pl->id ? -1 : x->pl->id > y->pl->id;
 }
 
-static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, int32_t d0,
-                      int32_t d1, rank_row **out, int *n)
+static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, rank_row **out,
+                      int *n)
 {
     gg_place *pls;
     int np = 0;
@@ -123,10 +129,75 @@ static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, in
     for (int i = 0; i < np; i++) {
         rows[i].pl = &pls[i];
         rows[i].plen = strlen(pls[i].path);
-        if (gg_rollup_sum_get(c, pls[i].path, d0, d1, NULL, 0, &rows[i].s)) return GG_EIO;
     }
     *out = rows;
     *n = np;
+    return 0;
+}
+
+static void add_sum(gg_rollup_sum *a, const gg_rollup_sum *b)
+{
+    a->reported += b->reported, a->responded += b->responded, a->dispatched += b->dispatched;
+    a->signed_24h += b->signed_24h, a->due += b->due, a->closed += b->closed;
+    a->closed_on_time += b->closed_on_time, a->closed_7d += b->closed_7d;
+    a->returned += b->returned, a->reworked += b->reworked, a->rated += b->rated;
+    a->satisfied += b->satisfied;
+}
+
+static void add_cat(open_tally *t, int64_t id, int64_t n)
+{
+    for (int i = 0; i < t->ncats; i++)
+        if (t->cats[i].id == id) {
+            t->cats[i].count += n;
+            return;
+        }
+    if (t->ncats < CATS_CAP) {
+        t->cats[t->ncats].id = id;
+        t->cats[t->ncats++].count = n;
+    }
+}
+
+/* One pass over the month's rollups of the subtree: per day, per category,
+ * and grid by grid into the street and the community it lies in. */
+static void rollup_row(void *ctx, const gg_rollup_row *row)
+{
+    open_tally *t = ctx;
+    if (row->day >= t->d0 && row->day <= t->d1) add_sum(&t->days[row->day - t->d0], &row->s);
+    add_cat(t, row->category_id, row->s.reported);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < t->nranks[k]; i++)
+            if (strncmp(row->path, t->ranks[k][i].pl->path, t->ranks[k][i].plen) == 0) {
+                add_sum(&t->ranks[k][i].s, &row->s);
+                break;
+            }
+}
+
+static int cat_cmp(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b; /* {id, count} */
+    if (x[1] != y[1]) return x[1] < y[1] ? 1 : -1;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int categories_json(gg_jw *w, gg_conn *c, gg_pool *p, open_tally *t)
+{
+    gg_category *all;
+    int n = 0;
+    if (gg_category_list(c, p, NULL, &all, &n)) return GG_EIO;
+    qsort(t->cats, (size_t)t->ncats, sizeof t->cats[0], cat_cmp);
+    gg_jw_key(w, "categories");
+    gg_jw_arr(w);
+    for (int i = 0; i < t->ncats && i < CATS_MAX && t->cats[i].count > 0; i++) {
+        const char *name = NULL;
+        for (int k = 0; k < n && !name; k++)
+            if (all[k].id == t->cats[i].id) name = all[k].name;
+        gg_jw_obj(w);
+        gg_jw_kid(w, "category_id", t->cats[i].id);
+        gg_jw_kstr(w, "name", name);
+        gg_jw_kint(w, "count", t->cats[i].count);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
     return 0;
 }
 
@@ -182,7 +253,7 @@ static void open_json(gg_jw *w, const open_tally *t)
     gg_jw_arr_end(w);
 }
 
-static int trends_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_place *pl, int64_t day_start,
+static int trends_json(gg_jw *w, gg_conn *c, const gg_place *pl, int64_t day_start,
                        int32_t d0, int32_t d1, const gg_rollup_sum *days)
 {
     int64_t opened[24], closed[24];
@@ -206,19 +277,6 @@ static int trends_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_place *pl, int
         gg_jw_kstr(w, "day", day);
         gg_jw_kint(w, "reported", days[d - d0].reported);
         gg_jw_kint(w, "closed", days[d - d0].closed);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    gg_category_count cats[CATS_MAX];
-    int nc = 0;
-    if (gg_rollup_by_category(c, p, pl->path, d0, d1, cats, CATS_MAX, &nc)) return GG_EIO;
-    gg_jw_key(w, "categories");
-    gg_jw_arr(w);
-    for (int i = 0; i < nc; i++) {
-        gg_jw_obj(w);
-        gg_jw_kid(w, "category_id", cats[i].category_id);
-        gg_jw_kstr(w, "name", cats[i].name);
-        gg_jw_kint(w, "count", cats[i].count);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
@@ -301,14 +359,18 @@ int gg_h_cockpit(gg_req *r)
     int m, d;
     gg_civil_from_days(today, &y, &m, &d);
     int32_t d0 = today - (d - 1);
-    open_tally t = {.cal = cal, .now = now};
     gg_rollup_sum *days = gg_pcalloc(r->pool, sizeof *days * 32), month = {0};
-    int rc = days ? 0 : GG_ENOMEM;
-    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_STREET, d0, today, &t.ranks[0], &t.nranks[0]);
-    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_COMMUNITY, d0, today, &t.ranks[1], &t.nranks[1]);
+    if (!days) {
+        gg_calendar_release();
+        return GG_ENOMEM;
+    }
+    open_tally t = {.cal = cal, .now = now, .d0 = d0, .d1 = today, .days = days};
+    int rc = 0;
+    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_STREET, &t.ranks[0], &t.nranks[0]);
+    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_COMMUNITY, &t.ranks[1], &t.nranks[1]);
+    if (!rc) rc = gg_rollup_each(c, pl->path, d0, today, rollup_row, &t);
     if (!rc) rc = gg_case_open_each(c, pl->path, tally_one, &t);
     gg_calendar_release();
-    if (!rc) rc = gg_rollup_by_day(c, pl->path, d0, today, days);
     if (rc) return gg_fail(&r->err, rc, rc == GG_ENOMEM ? 503 : 500, "internal", "",
                            "cannot compute the cockpit");
     for (int32_t i = 0; i <= today - d0; i++) {
@@ -329,7 +391,8 @@ int gg_h_cockpit(gg_req *r)
     open_json(w, &t);
     pair(w, "today", days[today - d0].reported, days[today - d0].closed);
     pair(w, "month", month.reported, month.closed);
-    if ((rc = trends_json(w, c, r->pool, pl, day_start, d0, today, days))) return rc;
+    if ((rc = trends_json(w, c, pl, day_start, d0, today, days))) return rc;
+    if ((rc = categories_json(w, c, r->pool, &t))) return rc;
     rates_json(w, &month);
     gg_jw_key(w, "ranking");
     gg_jw_obj(w);
