@@ -109,6 +109,9 @@ export default {
     '咨询': 'Consultation', '求助': 'Help', '投诉': 'Complaint', '举报': 'Report', '建议': 'Suggestion',
     '管理服务哨': 'Management whistle', '重点工作哨': 'Key-work whistle', '应急处置哨': 'Emergency whistle',
     '有案件发生了变化': 'Cases have changed', '刷新列表': 'Refresh',
+    '部门管理': 'Units', '新增部门': 'New unit', '编辑部门': 'Edit unit', '部门列表': 'Units', '暂无部门': 'No units',
+    '职能部门': 'Department', '街道科室': 'Street office', '物业公司': 'Property company', '社会组织': 'Social organisation',
+    '业主委员会': 'Owners committee', '调解委员会': 'Mediation committee', '志愿服务队': 'Volunteer team',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',
