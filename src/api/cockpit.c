@@ -10,6 +10,8 @@
  * overdue. The month is the current local month up to today. Without
  * place_id the caller's own (first) place is summarised.
  *
+ * Summaries are cached per place briefly (see the end of this file).
+ *
  * Rates over the month: response responded/reported, resolve closed/reported,
  * satisfaction satisfied/rated, on-time closed_on_time/due; the 三率 score is
  * 30 % response + 35 % resolve + 35 % satisfaction, 0–100 (null when a
@@ -17,6 +19,7 @@
  * rollups count a case's first closing only.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -25,6 +28,7 @@
 #include "core/timeutil.h"
 #include "domain/case.h"
 #include "domain/place.h"
+#include "http/events.h"
 
 #define RANK_MAX 64
 #define OVERDUE_MAX 20
@@ -346,7 +350,7 @@ int gg_scope_cockpit(gg_req *r)
     return 0;
 }
 
-int gg_h_cockpit(gg_req *r)
+static int cockpit_compute(gg_req *r)
 {
     const gg_place *pl = r->obj;
     gg_conn *c = gg_api_reader(r);
@@ -402,4 +406,75 @@ int gg_h_cockpit(gg_req *r)
     if ((rc = overdue_json(w, c, r->pool, pl, now))) return rc;
     gg_jw_obj_end(w);
     return 0;
+}
+
+/* ---- a short-lived cache per place ----
+ * Every big screen refetches the summary after each case event, and the
+ * answer does not depend on who asks (scope was checked before). A summary
+ * is answered again while no case event has been published since it was
+ * computed (at most CACHE_MAX_US: lights move with time), and, when events
+ * keep coming, for CACHE_FRESH_US: a burst of steps costs one computation
+ * per place per second, not one per screen per step. */
+#define CACHE_SLOTS 32
+#define CACHE_FRESH_US 1000000
+#define CACHE_MAX_US 10000000
+
+static struct cache_slot {
+    int64_t place_id, at;
+    uint64_t gen;
+    char *json;
+    size_t len;
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cache_get(gg_req *r, int64_t place_id, int64_t now, uint64_t gen)
+{
+    bool hit = false;
+    pthread_mutex_lock(&cache_mu);
+    for (int i = 0; i < CACHE_SLOTS && !hit; i++) {
+        struct cache_slot *e = &cache[i];
+        if (e->place_id != place_id || !e->json) continue;
+        int64_t age = now - e->at;
+        if (age < (e->gen == gen ? CACHE_MAX_US : CACHE_FRESH_US)) {
+            gg_req_status(r, 200);
+            hit = gg_buf_append(&r->out, e->json, e->len) == 0;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    return hit;
+}
+
+static void cache_put(int64_t place_id, int64_t at, uint64_t gen, const char *json, size_t len)
+{
+    char *copy = gg_calloc(1, len + 1);
+    if (!copy) return;
+    memcpy(copy, json, len);
+    pthread_mutex_lock(&cache_mu);
+    struct cache_slot *slot = &cache[0];
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (cache[i].place_id == place_id) {
+            slot = &cache[i];
+            break;
+        }
+        if (cache[i].at < slot->at) slot = &cache[i];
+    }
+    if (slot->place_id != place_id || slot->at <= at) {
+        gg_free(slot->json);
+        *slot = (struct cache_slot){place_id, at, gen, copy, len};
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    gg_free(copy);
+}
+
+int gg_h_cockpit(gg_req *r)
+{
+    const gg_place *pl = r->obj;
+    int64_t now = gg_mono_us();
+    uint64_t gen = gg_events_generation(); /* read first: an event during the computation counts */
+    if (cache_get(r, pl->id, now, gen)) return 0;
+    int rc = cockpit_compute(r);
+    if (!rc && r->status == 200 && r->out.data) cache_put(pl->id, now, gen, r->out.data, r->out.len);
+    return rc;
 }
