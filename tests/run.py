@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -197,13 +198,22 @@ def run_browser(build, only):
     try:
         for f in files:
             t0 = time.time()
+            # its own process group: on a timeout the server and chromium go with it
+            p = subprocess.Popen(["node", os.path.join(ROOT, "tests", "browser", f)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 start_new_session=True)
             try:
-                p = subprocess.run(["node", os.path.join(ROOT, "tests", "browser", f)], env=env,
-                                   capture_output=True, text=True, timeout=900)
-                out, rc = p.stdout + p.stderr, p.returncode
-            except subprocess.TimeoutExpired as e:
-                out, rc = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), -9
-                out += "\nbrowser: timed out after 900 s"
+                out, _ = p.communicate(timeout=900)
+                rc = p.returncode
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGTERM)
+                try:
+                    out, _ = p.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    out, _ = p.communicate()
+                rc = -9
+                out = (out or "") + "\nbrowser: timed out after 900 s"
             ok = len(re.findall(r"(?m)^ok ", out))
             bad = len(re.findall(r"(?m)^FAIL ", out))
             if rc != 0 and bad == 0:

@@ -163,8 +163,11 @@ void gg_api_case_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_case *k, const 
             dispatch = dispatch || acts[i] == GG_WF_A_DISPATCH;
         }
         gg_jw_arr_end(w);
-        gg_jw_kid(w, "suggested_unit_id",
-                  dispatch ? gg_dispatch_suggest(c, k->category_id, k->place_path) : 0);
+        int64_t sug = dispatch ? gg_dispatch_suggest(c, k->category_id, k->place_path) : 0;
+        gg_jw_kid(w, "suggested_unit_id", sug);
+        /* its name too: the unit may lie outside what the caller can list (web UI, #4) */
+        gg_unit su;
+        gg_jw_kstr(w, "suggested_unit_name", sug && gg_unit_get(c, p, sug, &su) == 0 ? su.name : NULL);
     }
     gg_jw_obj_end(w);
 }

@@ -10,6 +10,8 @@
  * overdue. The month is the current local month up to today. Without
  * place_id the caller's own (first) place is summarised.
  *
+ * Summaries are cached per place briefly (see the end of this file).
+ *
  * Rates over the month: response responded/reported, resolve closed/reported,
  * satisfaction satisfied/rated, on-time closed_on_time/due; the 三率 score is
  * 30 % response + 35 % resolve + 35 % satisfaction, 0–100 (null when a
@@ -17,6 +19,7 @@
  * rollups count a case's first closing only.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -25,10 +28,12 @@
 #include "core/timeutil.h"
 #include "domain/case.h"
 #include "domain/place.h"
+#include "http/events.h"
 
 #define RANK_MAX 64
 #define OVERDUE_MAX 20
 #define CATS_MAX 20
+#define CATS_CAP 256
 
 enum { LV_GRID, LV_COMMUNITY, LV_STREET, LV_DISTRICT, LV_DEPARTMENT, LV__COUNT };
 static const char *const level_names[LV__COUNT] = {"grid", "community", "street", "district",
@@ -48,6 +53,11 @@ typedef struct open_tally {
     int64_t levels[LV__COUNT];
     rank_row *ranks[2];
     int nranks[2];
+    /* the month's rollups, one pass */
+    int32_t d0, d1;
+    gg_rollup_sum *days;                   /* days[d - d0] */
+    struct { int64_t id, count; } cats[CATS_CAP];
+    int ncats;
 } open_tally;
 
 static void tally_rank(rank_row *rows, int n, const char *path)
@@ -111,8 +121,8 @@ static int rank_cmp(const void *a, const void *b)
     return x->pl->id < y->pl->id ? -1 : x->pl->id > y->pl->id;
 }
 
-static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, int32_t d0,
-                      int32_t d1, rank_row **out, int *n)
+static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, rank_row **out,
+                      int *n)
 {
     gg_place *pls;
     int np = 0;
@@ -123,10 +133,75 @@ static int load_ranks(gg_conn *c, gg_pool *p, const gg_place *root, int kind, in
     for (int i = 0; i < np; i++) {
         rows[i].pl = &pls[i];
         rows[i].plen = strlen(pls[i].path);
-        if (gg_rollup_sum_get(c, pls[i].path, d0, d1, NULL, 0, &rows[i].s)) return GG_EIO;
     }
     *out = rows;
     *n = np;
+    return 0;
+}
+
+static void add_sum(gg_rollup_sum *a, const gg_rollup_sum *b)
+{
+    a->reported += b->reported, a->responded += b->responded, a->dispatched += b->dispatched;
+    a->signed_24h += b->signed_24h, a->due += b->due, a->closed += b->closed;
+    a->closed_on_time += b->closed_on_time, a->closed_7d += b->closed_7d;
+    a->returned += b->returned, a->reworked += b->reworked, a->rated += b->rated;
+    a->satisfied += b->satisfied;
+}
+
+static void add_cat(open_tally *t, int64_t id, int64_t n)
+{
+    for (int i = 0; i < t->ncats; i++)
+        if (t->cats[i].id == id) {
+            t->cats[i].count += n;
+            return;
+        }
+    if (t->ncats < CATS_CAP) {
+        t->cats[t->ncats].id = id;
+        t->cats[t->ncats++].count = n;
+    }
+}
+
+/* One pass over the month's rollups of the subtree: per day, per category,
+ * and grid by grid into the street and the community it lies in. */
+static void rollup_row(void *ctx, const gg_rollup_row *row)
+{
+    open_tally *t = ctx;
+    if (row->day >= t->d0 && row->day <= t->d1) add_sum(&t->days[row->day - t->d0], &row->s);
+    add_cat(t, row->category_id, row->s.reported);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < t->nranks[k]; i++)
+            if (strncmp(row->path, t->ranks[k][i].pl->path, t->ranks[k][i].plen) == 0) {
+                add_sum(&t->ranks[k][i].s, &row->s);
+                break;
+            }
+}
+
+static int cat_cmp(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b; /* {id, count} */
+    if (x[1] != y[1]) return x[1] < y[1] ? 1 : -1;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int categories_json(gg_jw *w, gg_conn *c, gg_pool *p, open_tally *t)
+{
+    gg_category *all;
+    int n = 0;
+    if (gg_category_list(c, p, NULL, &all, &n)) return GG_EIO;
+    qsort(t->cats, (size_t)t->ncats, sizeof t->cats[0], cat_cmp);
+    gg_jw_key(w, "categories");
+    gg_jw_arr(w);
+    for (int i = 0; i < t->ncats && i < CATS_MAX && t->cats[i].count > 0; i++) {
+        const char *name = NULL;
+        for (int k = 0; k < n && !name; k++)
+            if (all[k].id == t->cats[i].id) name = all[k].name;
+        gg_jw_obj(w);
+        gg_jw_kid(w, "category_id", t->cats[i].id);
+        gg_jw_kstr(w, "name", name);
+        gg_jw_kint(w, "count", t->cats[i].count);
+        gg_jw_obj_end(w);
+    }
+    gg_jw_arr_end(w);
     return 0;
 }
 
@@ -182,7 +257,7 @@ static void open_json(gg_jw *w, const open_tally *t)
     gg_jw_arr_end(w);
 }
 
-static int trends_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_place *pl, int64_t day_start,
+static int trends_json(gg_jw *w, gg_conn *c, const gg_place *pl, int64_t day_start,
                        int32_t d0, int32_t d1, const gg_rollup_sum *days)
 {
     int64_t opened[24], closed[24];
@@ -206,19 +281,6 @@ static int trends_json(gg_jw *w, gg_conn *c, gg_pool *p, const gg_place *pl, int
         gg_jw_kstr(w, "day", day);
         gg_jw_kint(w, "reported", days[d - d0].reported);
         gg_jw_kint(w, "closed", days[d - d0].closed);
-        gg_jw_obj_end(w);
-    }
-    gg_jw_arr_end(w);
-    gg_category_count cats[CATS_MAX];
-    int nc = 0;
-    if (gg_rollup_by_category(c, p, pl->path, d0, d1, cats, CATS_MAX, &nc)) return GG_EIO;
-    gg_jw_key(w, "categories");
-    gg_jw_arr(w);
-    for (int i = 0; i < nc; i++) {
-        gg_jw_obj(w);
-        gg_jw_kid(w, "category_id", cats[i].category_id);
-        gg_jw_kstr(w, "name", cats[i].name);
-        gg_jw_kint(w, "count", cats[i].count);
         gg_jw_obj_end(w);
     }
     gg_jw_arr_end(w);
@@ -288,7 +350,7 @@ int gg_scope_cockpit(gg_req *r)
     return 0;
 }
 
-int gg_h_cockpit(gg_req *r)
+static int cockpit_compute(gg_req *r)
 {
     const gg_place *pl = r->obj;
     gg_conn *c = gg_api_reader(r);
@@ -301,14 +363,18 @@ int gg_h_cockpit(gg_req *r)
     int m, d;
     gg_civil_from_days(today, &y, &m, &d);
     int32_t d0 = today - (d - 1);
-    open_tally t = {.cal = cal, .now = now};
     gg_rollup_sum *days = gg_pcalloc(r->pool, sizeof *days * 32), month = {0};
-    int rc = days ? 0 : GG_ENOMEM;
-    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_STREET, d0, today, &t.ranks[0], &t.nranks[0]);
-    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_COMMUNITY, d0, today, &t.ranks[1], &t.nranks[1]);
+    if (!days) {
+        gg_calendar_release();
+        return GG_ENOMEM;
+    }
+    open_tally t = {.cal = cal, .now = now, .d0 = d0, .d1 = today, .days = days};
+    int rc = 0;
+    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_STREET, &t.ranks[0], &t.nranks[0]);
+    if (!rc) rc = load_ranks(c, r->pool, pl, GG_PK_COMMUNITY, &t.ranks[1], &t.nranks[1]);
+    if (!rc) rc = gg_rollup_each(c, pl->path, d0, today, rollup_row, &t);
     if (!rc) rc = gg_case_open_each(c, pl->path, tally_one, &t);
     gg_calendar_release();
-    if (!rc) rc = gg_rollup_by_day(c, pl->path, d0, today, days);
     if (rc) return gg_fail(&r->err, rc, rc == GG_ENOMEM ? 503 : 500, "internal", "",
                            "cannot compute the cockpit");
     for (int32_t i = 0; i <= today - d0; i++) {
@@ -329,7 +395,8 @@ int gg_h_cockpit(gg_req *r)
     open_json(w, &t);
     pair(w, "today", days[today - d0].reported, days[today - d0].closed);
     pair(w, "month", month.reported, month.closed);
-    if ((rc = trends_json(w, c, r->pool, pl, day_start, d0, today, days))) return rc;
+    if ((rc = trends_json(w, c, pl, day_start, d0, today, days))) return rc;
+    if ((rc = categories_json(w, c, r->pool, &t))) return rc;
     rates_json(w, &month);
     gg_jw_key(w, "ranking");
     gg_jw_obj(w);
@@ -339,4 +406,75 @@ int gg_h_cockpit(gg_req *r)
     if ((rc = overdue_json(w, c, r->pool, pl, now))) return rc;
     gg_jw_obj_end(w);
     return 0;
+}
+
+/* ---- a short-lived cache per place ----
+ * Every big screen refetches the summary after each case event, and the
+ * answer does not depend on who asks (scope was checked before). A summary
+ * is answered again while no case event has been published since it was
+ * computed (at most CACHE_MAX_US: lights move with time), and, when events
+ * keep coming, for CACHE_FRESH_US: a burst of steps costs one computation
+ * per place per second, not one per screen per step. */
+#define CACHE_SLOTS 32
+#define CACHE_FRESH_US 1000000
+#define CACHE_MAX_US 10000000
+
+static struct cache_slot {
+    int64_t place_id, at;
+    uint64_t gen;
+    char *json;
+    size_t len;
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cache_get(gg_req *r, int64_t place_id, int64_t now, uint64_t gen)
+{
+    bool hit = false;
+    pthread_mutex_lock(&cache_mu);
+    for (int i = 0; i < CACHE_SLOTS && !hit; i++) {
+        struct cache_slot *e = &cache[i];
+        if (e->place_id != place_id || !e->json) continue;
+        int64_t age = now - e->at;
+        if (age < (e->gen == gen ? CACHE_MAX_US : CACHE_FRESH_US)) {
+            gg_req_status(r, 200);
+            hit = gg_buf_append(&r->out, e->json, e->len) == 0;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    return hit;
+}
+
+static void cache_put(int64_t place_id, int64_t at, uint64_t gen, const char *json, size_t len)
+{
+    char *copy = gg_calloc(1, len + 1);
+    if (!copy) return;
+    memcpy(copy, json, len);
+    pthread_mutex_lock(&cache_mu);
+    struct cache_slot *slot = &cache[0];
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (cache[i].place_id == place_id) {
+            slot = &cache[i];
+            break;
+        }
+        if (cache[i].at < slot->at) slot = &cache[i];
+    }
+    if (slot->place_id != place_id || slot->at <= at) {
+        gg_free(slot->json);
+        *slot = (struct cache_slot){place_id, at, gen, copy, len};
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    gg_free(copy);
+}
+
+int gg_h_cockpit(gg_req *r)
+{
+    const gg_place *pl = r->obj;
+    int64_t now = gg_mono_us();
+    uint64_t gen = gg_events_generation(); /* read first: an event during the computation counts */
+    if (cache_get(r, pl->id, now, gen)) return 0;
+    int rc = cockpit_compute(r);
+    if (!rc && r->status == 200 && r->out.data) cache_put(pl->id, now, gen, r->out.data, r->out.len);
+    return rc;
 }

@@ -28,6 +28,7 @@
  */
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -66,6 +67,10 @@ static struct {
     bool started, stopping;
     pthread_t hb;
 } bus = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static atomic_uint_fast64_t generation;
+
+uint64_t gg_events_generation(void) { return (uint64_t)atomic_load(&generation); }
 
 /* ---- who sees what ---- */
 
@@ -131,6 +136,7 @@ static void event_text(gg_buf *b, const gg_case_event *ev)
  * needed). */
 static void on_events(const gg_case_event *ev, int n, void *ctx)
 {
+    atomic_fetch_add(&generation, 1);
     gg_buf b;
     gg_buf_init(&b, 4096);
     pthread_mutex_lock(&bus.mu);

@@ -642,13 +642,16 @@ typedef struct gg_overdue_case {
 } gg_overdue_case;
 int gg_case_overdue_list(gg_conn *c, gg_pool *p, const char *root_path, int limit,
                          gg_overdue_case *out, int *n);
-/* Rollups of a subtree per local day in [d0, d1] (out[d - d0]), and per
- * category (rows for categories with a count, most first, at most cap). */
-int gg_rollup_by_day(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
-                     gg_rollup_sum *out);
-typedef struct gg_category_count { int64_t category_id, count; const char *name; } gg_category_count;
-int gg_rollup_by_category(gg_conn *c, gg_pool *p, const char *root_path, int32_t d0, int32_t d1,
-                          gg_category_count *out, int cap, int *n);
+/* Every rollup row of a subtree for local days [d0, d1] (a month or so):
+ * its grid-level place path, day, category and counters. */
+typedef struct gg_rollup_row {
+    const char *path;
+    int32_t day;
+    int64_t category_id;
+    gg_rollup_sum s;
+} gg_rollup_row;
+int gg_rollup_each(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
+                   void (*fn)(void *ctx, const gg_rollup_row *row), void *ctx);
 /* Steps of a subtree at or after `since` (UTC us), per hour of the display
  * day: opened[h] and closing steps closed[h]. */
 int gg_flow_by_hour(gg_conn *c, const char *root_path, int64_t day_start, int64_t opened[24],

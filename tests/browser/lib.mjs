@@ -47,6 +47,9 @@ export async function startServer(env = {}) {
     stdio: ['ignore', log, log],
     env: { ...process.env, GG_RATE_LIMIT: '0', GG_LOGIN_PER_MIN: '100000', ...env },
   })
+  // never leave a server behind, even when the test is killed (run.py's timeout)
+  process.on('exit', () => { if (proc.exitCode === null) proc.kill('SIGKILL') })
+  for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(130))
   const deadline = Date.now() + 30000
   let port = 0
   while (Date.now() < deadline && !port && proc.exitCode === null) {

@@ -4,13 +4,19 @@
 // reports back, community staff verify and close, the resident rates. The
 // API confirms each step (state, flow, photo). Screenshots of each screen.
 import path from 'node:path'
-import { harness, api, assert, until, choose, DESKTOP, PHONE, ROOT } from './lib.mjs'
+import { harness, api, assert, until, choose, unnamedControls, DESKTOP, PHONE, ROOT } from './lib.mjs'
 
 const t = await harness('loop')
 const PHOTO = path.join(ROOT, 'tests', 'browser', 'photo.png')
 const TITLE = '小区门口路灯不亮（浏览器测试）'
 let caseId = null
 const admin = await api(t.base, 'admin')
+
+// Every control of the screen as it is now has an accessible name.
+async function named(page, where) {
+  const bad = await unnamedControls(page)
+  assert(bad.length === 0, `${where}: controls without an accessible name:\n    ` + bad.join('\n    '))
+}
 
 async function caseNow() {
   const r = await admin.get(`/api/v1/cases/${caseId}`)
@@ -43,6 +49,7 @@ await t.step('resident_reports_with_photo', async () => {
   caseId = /\/m\/cases\/(\d+)/.exec(page.url())[1]
   await page.waitForLoadState('networkidle').catch(() => {})
   await t.shot(page, 'loop-2-report-sent', PHONE)
+  await named(page, 'phone case page')
   const c = await caseNow()
   assert(c.title === TITLE && c.state === 'reported', JSON.stringify(c))
   const att = await admin.get(`/api/v1/cases/${caseId}/attachments`)
@@ -57,12 +64,14 @@ await t.step('community_accepts_and_dispatches', async () => {
   await page.goto(`${t.base}/staff/cases/${caseId}`)
   await page.getByRole('heading', { name: TITLE }).waitFor()
   await t.shot(page, 'loop-3-staff-case', DESKTOP)
+  await named(page, 'staff case page')
   await staffAct(page, '受理')
   await page.getByRole('button', { name: '派遣', exact: true }).waitFor()
   await staffAct(page, '派遣', async (dialog) => {
     // the catalogue's suggestion is chosen already (区城市管理局, unit 1)
     await page.waitForTimeout(300)
     await t.shot(page, 'loop-4-dispatch-dialog', DESKTOP)
+    await named(page, 'dispatch dialog')
   })
   const c = await caseNow()
   assert(c.state === 'dispatched' && c.owner.unit_id === '1', JSON.stringify(c))
@@ -101,6 +110,7 @@ await t.step('resident_rates', async () => {
   await page.getByTestId('action-rate').click()
   await page.getByRole('radio', { name: '满意', exact: true }).check({ force: true })
   await t.shot(page, 'loop-7-rate', PHONE)
+  await named(page, 'rating dialog')
   await page.getByRole('button', { name: '确定' }).click()
   await until(async () => (await caseNow()).state === 'rated', 'the rating')
   const c = await caseNow()

@@ -36,16 +36,17 @@ static const char SQL_OVERDUE_LIST[] =
     "FROM gcase g INDEXED BY gcase_open_path JOIN place p ON p.id = g.place_id "
     "WHERE g.place_path >= ?1 AND g.place_path < ?2 AND g.closed_at IS NULL AND g.overdue = 1 "
     "ORDER BY g.due_at, g.id LIMIT ?3";
-static const char SQL_BY_DAY[] =
-    "SELECT day, sum(reported), sum(responded), sum(dispatched), sum(signed_24h), sum(due), "
-    "sum(closed), sum(closed_on_time), sum(closed_7d), sum(returned), sum(reworked), "
-    "sum(rated), sum(satisfied) FROM case_rollup WHERE place_path >= ?1 AND place_path < ?2 "
-    "AND day BETWEEN ?3 AND ?4 GROUP BY day";
-static const char SQL_BY_CAT[] =
-    "SELECT r.category_id, sum(r.reported) AS n, c.name FROM case_rollup r "
-    "JOIN category c ON c.id = r.category_id WHERE r.place_path >= ?1 AND r.place_path < ?2 "
-    "AND r.day BETWEEN ?3 AND ?4 GROUP BY r.category_id HAVING n > 0 ORDER BY n DESC, "
-    "r.category_id LIMIT ?5";
+/* The rollup rows of a subtree over a window of days (a month at most), one
+ * scan for every aggregate of the cockpit. A row is one place, day, kind and
+ * category (a category has one kind). The days are enumerated so that each
+ * one is a seek into the day index followed by the subtree's path range:
+ * exactly the rows wanted are read, for a district as for a community. */
+static const char SQL_ROLLUP_ROWS[] =
+    "WITH RECURSIVE d(x) AS (SELECT ?3 UNION ALL SELECT x + 1 FROM d WHERE x < ?4) "
+    "SELECT r.place_path, r.day, r.category_id, r.reported, r.responded, r.dispatched, "
+    "r.signed_24h, r.due, r.closed, r.closed_on_time, r.closed_7d, r.returned, r.reworked, "
+    "r.rated, r.satisfied FROM d JOIN case_rollup r INDEXED BY case_rollup_day "
+    "ON r.day = d.x AND r.place_path >= ?1 AND r.place_path < ?2";
 static const char SQL_BY_HOUR[] =
     "SELECT (f.at - ?3) / 3600000000, f.action = 'open', (f.flags & ?4) != 0 "
     "FROM case_flow f INDEXED BY case_flow_at JOIN gcase g ON g.id = f.case_id "
@@ -229,47 +230,29 @@ int gg_case_overdue_list(gg_conn *c, gg_pool *p, const char *root_path, int limi
     return 0;
 }
 
-int gg_rollup_by_day(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
-                     gg_rollup_sum *out)
+int gg_rollup_each(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
+                   void (*fn)(void *ctx, const gg_rollup_row *row), void *ctx)
 {
-    sqlite3_stmt *st = gg_stmt(c, SQL_BY_DAY);
+    if (d1 < d0 || d1 - d0 > 400) return GG_EINVAL;
+    sqlite3_stmt *st = gg_stmt(c, SQL_ROLLUP_ROWS);
     if (!st) return GG_EIO;
     bind_range(st, root_path);
     sqlite3_bind_int(st, 3, d0);
     sqlite3_bind_int(st, 4, d1);
-    memset(out, 0, sizeof *out * (size_t)(d1 - d0 + 1));
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int32_t d = sqlite3_column_int(st, 0);
-        if (d < d0 || d > d1) continue;
-        gg_rollup_sum *s = &out[d - d0];
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        gg_rollup_row row = {.path = (const char *)sqlite3_column_text(st, 0),
+                             .day = sqlite3_column_int(st, 1),
+                             .category_id = sqlite3_column_int64(st, 2)};
+        gg_rollup_sum *s = &row.s;
         int64_t *v[] = {&s->reported, &s->responded, &s->dispatched, &s->signed_24h, &s->due,
                         &s->closed, &s->closed_on_time, &s->closed_7d, &s->returned,
                         &s->reworked, &s->rated, &s->satisfied};
-        for (int i = 0; i < 12; i++) *v[i] = sqlite3_column_int64(st, 1 + i);
+        for (int i = 0; i < 12; i++) *v[i] = sqlite3_column_int64(st, 3 + i);
+        if (row.path) fn(ctx, &row);
     }
     sqlite3_reset(st);
-    return 0;
-}
-
-int gg_rollup_by_category(gg_conn *c, gg_pool *p, const char *root_path, int32_t d0, int32_t d1,
-                          gg_category_count *out, int cap, int *n)
-{
-    sqlite3_stmt *st = gg_stmt(c, SQL_BY_CAT);
-    if (!st) return GG_EIO;
-    bind_range(st, root_path);
-    sqlite3_bind_int(st, 3, d0);
-    sqlite3_bind_int(st, 4, d1);
-    sqlite3_bind_int(st, 5, cap);
-    int k = 0;
-    while (k < cap && sqlite3_step(st) == SQLITE_ROW) {
-        out[k].category_id = sqlite3_column_int64(st, 0);
-        out[k].count = sqlite3_column_int64(st, 1);
-        out[k].name = gg_col_text(p, st, 2);
-        k++;
-    }
-    sqlite3_reset(st);
-    *n = k;
-    return 0;
+    return src == SQLITE_DONE ? 0 : GG_EIO;
 }
 
 int gg_flow_by_hour(gg_conn *c, const char *root_path, int64_t day_start, int64_t opened[24],

@@ -108,6 +108,13 @@ export default {
     '案件已登记，但照片上传失败：': 'The case is filed, but the photo failed: ', '已登记案件 #{n}': 'Case #{n} filed',
     '咨询': 'Consultation', '求助': 'Help', '投诉': 'Complaint', '举报': 'Report', '建议': 'Suggestion',
     '管理服务哨': 'Management whistle', '重点工作哨': 'Key-work whistle', '应急处置哨': 'Emergency whistle',
+    '有案件发生了变化': 'Cases have changed', '刷新列表': 'Refresh',
+    '部门管理': 'Units', '新增部门': 'New unit', '编辑部门': 'Edit unit', '部门列表': 'Units', '暂无部门': 'No units',
+    '职能部门': 'Department', '街道科室': 'Street office', '物业公司': 'Property company', '社会组织': 'Social organisation',
+    '业主委员会': 'Owners committee', '调解委员会': 'Mediation committee', '志愿服务队': 'Volunteer team',
+    '修改密码': 'Change password', '当前密码': 'Current password', '再次输入新密码': 'New password again',
+    '请输入当前密码': 'Enter your current password', '请输入新密码': 'Enter a new password',
+    '两次输入的新密码不一致': 'The two new passwords differ', '密码已修改': 'Password changed',
     // states
     '已上报': 'Reported', '已受理': 'Accepted', '已派遣': 'Dispatched', '处置中': 'Being handled', '已反馈待核查': 'Reported back, to verify',
     '已核查待结案': 'Verified, to close', '已结案': 'Closed', '已评价': 'Rated', '已撤销': 'Cancelled', '已受理待派单': 'Taken in, to dispatch',

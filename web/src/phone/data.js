@@ -76,7 +76,17 @@ export async function boundaries(bbox) {
   }
 }
 
-export const isOpenState = (c) => !c.closed_at || ['reported', 'accepted', 'dispatched', 'handling'].includes(c.state)
+// The grid holding a point: {place_id, name, …}; {outside: true} when no grid holds it;
+// null when the server has no map API.
+export async function locate(ll) {
+  try {
+    return await get('/api/v1/map/locate', { lat: ll.lat, lon: ll.lon })
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'outside_area') return { outside: true }
+    if (e instanceof ApiError && e.status === 403) return { outside: true }
+    return null
+  }
+}
 
 export function fmtTime(s) {
   if (!s) return ''

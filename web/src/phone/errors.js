@@ -30,7 +30,7 @@ const ZH = {
   rate_limited: '操作太频繁，请稍后再试',
   unavailable: '服务器繁忙，请稍后再试',
   storage_full: '服务器存储已满',
-  no_grid_here: '该位置不在任何网格内，请选择网格',
+  outside_area: '该位置不在你可上报的网格内，请重新选点或选择网格',
 }
 
 export function errMsg(e) {
@@ -39,4 +39,15 @@ export function errMsg(e) {
   if (locale.value !== 'en' && e.status === 413) return ZH.payload_too_large
   if (locale.value !== 'en' && e.status === 415) return ZH.unsupported_media_type
   return e.message || String(e)
+}
+
+// The form field a server error names, for messages shown away from the form.
+const FIELDS = {
+  kind: '类型', category_id: '问题分类', title: '标题', description: '问题描述', address: '详细地址',
+  place_id: '所在网格', lat: '位置', lon: '位置', file: '照片', note: '说明', rating: '满意程度',
+}
+
+export function errWithField(e, t) {
+  const f = e && FIELDS[e.field]
+  return f ? `${t(f)}：${errMsg(e)}` : errMsg(e)
 }

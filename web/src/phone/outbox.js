@@ -7,13 +7,14 @@
 // tabs navigator.locks serialises them where the browser has it.
 import { reactive } from 'vue'
 import { request, post, ApiError } from '../api.js'
-import { loadSession } from '../auth.js'
+import { auth, loadSession } from '../auth.js'
 
 const DB_NAME = 'gridgov-phone'
 const STORE = 'outbox'
 const RETRY_MS = 30000
 
-export const outbox = reactive({ pending: 0, sending: false, lastError: '', sent: 0 })
+// pending: reports still to send; refused: reports the server turned down (shown in 我的上报).
+export const outbox = reactive({ pending: 0, refused: 0, sending: false, lastError: '', sent: 0 })
 
 let dbp = null
 function db() {
@@ -42,8 +43,12 @@ async function tx(mode, fn) {
 
 const req2p = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error) })
 
+// Only the signed-in person's reports: a shared phone never sends one person's report
+// under another's session.
+const mine = (e) => auth.user && e.user_id === auth.user.id
+
 export async function listQueued() {
-  return tx('readonly', (st) => req2p(st.getAll()))
+  return (await tx('readonly', (st) => req2p(st.getAll()))).filter(mine)
 }
 
 async function put(entry) {
@@ -56,9 +61,12 @@ async function remove(key) {
 
 export async function refreshCount() {
   try {
-    outbox.pending = (await listQueued()).length
+    const all = await listQueued()
+    outbox.refused = all.filter((e) => e.refused).length
+    outbox.pending = all.length - outbox.refused
   } catch {
     outbox.pending = 0
+    outbox.refused = 0
   }
   return outbox.pending
 }
@@ -68,6 +76,7 @@ export async function refreshCount() {
 export async function enqueue(body, photo, fallbackPlace) {
   const entry = {
     client_key: body.client_key,
+    user_id: auth.user ? auth.user.id : null,
     body,
     fallback_place_id: fallbackPlace || null,
     photo: photo || null,
@@ -82,8 +91,11 @@ export async function enqueue(body, photo, fallbackPlace) {
 }
 
 // A failure worth retrying later: no connection, or the server busy / down.
+// A signed-out phone (401, or a CSRF token from an old session) keeps the report too: it is
+// sent after the next sign-in.
 export function isTransient(e) {
   if (!(e instanceof ApiError)) return true
+  if (e.status === 401 || e.code === 'csrf_failed') return true
   return e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500
 }
 
@@ -104,7 +116,9 @@ export function newClientKey() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
-async function postCase(body, fallbackPlace) {
+// outsideToGrid: a point the server places in no grid (422 outside_area) is filed at the
+// fallback grid instead (the outbox does: nobody is there to pick again).
+async function postCase(body, fallbackPlace, outsideToGrid) {
   try {
     return await post('/api/v1/cases', body)
   } catch (e) {
@@ -115,7 +129,8 @@ async function postCase(body, fallbackPlace) {
       return post('/api/v1/cases', body)
     }
     // A server that cannot find the grid of a point wants place_id: file at the grid.
-    if (e.code === 'missing_field' && e.field === 'place_id' && fallbackPlace && !body.place_id) {
+    const noGrid = (e.code === 'missing_field' && e.field === 'place_id') || (outsideToGrid && e.code === 'outside_area')
+    if (noGrid && fallbackPlace && !body.place_id) {
       return post('/api/v1/cases', { ...body, place_id: fallbackPlace })
     }
     throw e
@@ -123,8 +138,8 @@ async function postCase(body, fallbackPlace) {
 }
 
 // Sends one report (online path and outbox path alike). Returns the case.
-export async function sendReport(body, photo, photoName, onCreated, fallbackPlace) {
-  const c = await postCase(body, fallbackPlace)
+export async function sendReport(body, photo, photoName, onCreated, fallbackPlace, outsideToGrid = false) {
+  const c = await postCase(body, fallbackPlace, outsideToGrid)
   if (onCreated) await onCreated(c)
   if (photo) await uploadPhoto(c.id, photo, photoName)
   return c
@@ -140,7 +155,7 @@ async function flushOne(entry) {
       await sendReport(entry.body, entry.photo, entry.photo_name, async (c) => {
         entry.case_id = c.id
         await put(entry)
-      }, entry.fallback_place_id)
+      }, entry.fallback_place_id, true)
     }
     await remove(entry.client_key)
     outbox.sent += 1

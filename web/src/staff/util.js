@@ -95,8 +95,12 @@ const DANGER = new Set(['refuse', 'reject', 'return', 'rework', 'cancel', 'deny_
 export const actionType = (a) => (PRIMARY.has(a) ? 'primary' : DANGER.has(a) ? 'danger' : 'default')
 
 const pad = (n) => String(n).padStart(2, '0')
+// Times are shown as the server wrote them (its display offset, +08:00), whatever the
+// browser's own time zone.
 export function fmtTime(s) {
   if (!s) return '—'
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(s)
+  if (m) return m[1] + ' ' + m[2]
   const d = new Date(s)
   if (isNaN(d)) return s
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
