@@ -283,10 +283,22 @@ static int xlsx_row(void *ctx, const gg_xlsx_row *row)
     return s->stop = s->fn(s->ud, &r);
 }
 
+/* xlsx.h's defaults, but a sheet of a million rows written with inline
+ * strings (libxlsxwriter's constant-memory mode, our own export) inflates
+ * to more than their 512 MiB: allow 4 GiB in all. The ratio check, which is
+ * what stops a bomb, is unchanged. */
+static void import_limits(gg_xlsx_limits *lim)
+{
+    gg_xlsx_limits_default(lim);
+    lim->max_total_bytes = 4ull << 30;
+}
+
 static int scan_xlsx(gg_import *im, scan_ctx *s, gg_error *e)
 {
     gg_xlsx *x;
-    int rc = gg_xlsx_open(im->path, NULL, &x, e);
+    gg_xlsx_limits lim;
+    import_limits(&lim);
+    int rc = gg_xlsx_open(im->path, &lim, &x, e);
     if (rc) return rc;
     s->x = x;
     rc = gg_xlsx_read_sheet(x, NULL, xlsx_row, s, e);
@@ -310,7 +322,9 @@ bool gg_imp_date1904(gg_import *im)
     if (im->fmt != GG_IMP_XLSX) return false;
     gg_xlsx *x;
     gg_error e = {0};
-    if (gg_xlsx_open(im->path, NULL, &x, &e)) return false;
+    gg_xlsx_limits lim;
+    import_limits(&lim);
+    if (gg_xlsx_open(im->path, &lim, &x, &e)) return false;
     bool v = gg_xlsx_date1904(x);
     gg_xlsx_close(x);
     return v;
