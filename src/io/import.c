@@ -532,6 +532,15 @@ int gg_imp_text_date(const char *s, size_t n, char out[11])
     int64_t part[3] = {0, 0, 0};
     int np = 0;
     size_t i = 0;
+    /* a midnight time after the date, as spreadsheets export dates to CSV
+     * ("1990-01-02 00:00:00"), is dropped */
+    for (size_t k = 8; k < n; k++) {
+        if (s[k] != ' ' && s[k] != 'T') continue;
+        size_t t = k + 1;
+        while (t < n && (s[t] == '0' || s[t] == ':' || s[t] == '.')) t++;
+        if (t == n && t > k + 1) n = k;
+        break;
+    }
     if (n == 8 && gg_all_digits(s, 8)) {
         part[0] = gg_digits_value(s, 4);
         part[1] = gg_digits_value(s + 4, 2);
