@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/mem.h"
 #include "core/str.h"
@@ -171,6 +172,7 @@ struct gg_import {
     char *path;
     gg_imp_format fmt;
     gg_csv_encoding enc;
+    uint64_t size, done;  /* CSV: file bytes, and bytes handed to the reader by this scan */
 };
 
 int gg_imp_open(const char *path, gg_import **out, gg_error *e)
@@ -204,6 +206,12 @@ void gg_imp_close(gg_import *im)
 
 gg_imp_format gg_imp_format_of(const gg_import *im) { return im->fmt; }
 const char *gg_imp_format_name(const gg_import *im) { return im->fmt == GG_IMP_XLSX ? "xlsx" : "csv"; }
+
+double gg_imp_scan_fraction(const gg_import *im)
+{
+    if (im->fmt != GG_IMP_CSV || im->size == 0) return -1;
+    return im->done >= im->size ? 1.0 : (double)im->done / (double)im->size;
+}
 
 const char *gg_imp_encoding(const gg_import *im)
 {
@@ -242,9 +250,13 @@ static int scan_csv(gg_import *im, scan_ctx *s, gg_error *e)
     static const size_t chunk = 64u << 10;
     char *buf = gg_malloc(chunk);
     if (!buf) rc = GG_ENOMEM;
+    struct stat sb;
+    im->size = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+    im->done = 0;
     while (!rc) {
         size_t n = fread(buf, 1, chunk, f);
         if (n == 0) break;
+        im->done += n;
         rc = gg_csv_feed(p, buf, n, e);
     }
     if (!rc && ferror(f)) rc = gg_fail(e, GG_EIO, 500, "import_io", "", "cannot read the file");

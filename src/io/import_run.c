@@ -345,7 +345,8 @@ static void progress(run *R)
 {
     gg_imp_stats *st = R->st;
     if (st->pass == 1) {
-        st->progress = 0;
+        double f = gg_imp_scan_fraction(R->im); /* CSV only: by bytes */
+        st->progress = f > 0 ? 0.5 * f : 0;
     } else if (st->pass == 2) {
         st->progress = st->good ? 0.5 + 0.5 * (double)st->written / (double)st->good : 0.5;
     } else {
