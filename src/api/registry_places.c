@@ -175,27 +175,41 @@ typedef struct place_job {
     bool create;
 } place_job;
 
-static int reply(gg_req *r, int status, const char *what, int64_t id)
+static void location(gg_req *r, int status, const char *what, int64_t id)
 {
-    gg_conn *c = gg_api_reader(r);
-    if (!c) return GG_EBUSY;
     if (status == 201)
         gg_req_header_add(r, "Location", gg_pprintf(r->pool, "/api/v1/%s/%lld", what, (long long)id));
-    int rc;
-    if (what[1] == 'o' && what[2] == 'u') { /* houses / households */
-        if (strcmp(what, "houses") == 0) {
-            gg_house h;
-            if ((rc = gg_house_get(c, r->pool, id, &h))) return rc;
-            house_json(gg_req_json(r, status), &h);
-        } else {
-            gg_household h;
-            if ((rc = gg_household_get(c, r->pool, id, &h))) return rc;
-            household_json(gg_req_json(r, status), &h);
-        }
-        return 0;
-    }
+}
+
+static int reply_household(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
+    gg_household h;
+    if (!c) return GG_EBUSY;
+    if (gg_household_get(c, r->pool, id, &h)) return GG_EIO;
+    location(r, status, "households", id);
+    household_json(gg_req_json(r, status), &h);
+    return 0;
+}
+
+static int reply_house(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
+    gg_house h;
+    if (!c) return GG_EBUSY;
+    if (gg_house_get(c, r->pool, id, &h)) return GG_EIO;
+    location(r, status, "houses", id);
+    house_json(gg_req_json(r, status), &h);
+    return 0;
+}
+
+static int reply_org(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
     gg_org o;
-    if ((rc = gg_org_get(c, r->pool, NULL, id, false, &o))) return rc;
+    if (!c) return GG_EBUSY;
+    if (gg_org_get(c, r->pool, NULL, id, false, &o)) return GG_EIO;
+    location(r, status, "organisations", id);
     org_json(gg_req_json(r, status), &o);
     return 0;
 }
@@ -208,7 +222,7 @@ static int hh_fn(gg_conn *w, void *arg, gg_error *e)
 static int hh_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "households", j->hh.id);
+    return reply_household(r, j->create ? 201 : 200, j->hh.id);
 }
 
 static const gg_jr_field hh_fields[] = {
@@ -256,7 +270,7 @@ static int house_fn(gg_conn *w, void *arg, gg_error *e)
 static int house_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "houses", j->ho.id);
+    return reply_house(r, j->create ? 201 : 200, j->ho.id);
 }
 
 static const gg_jr_field house_fields[] = {
@@ -310,7 +324,7 @@ static int org_fn(gg_conn *w, void *arg, gg_error *e)
 static int org_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "organisations", j->org.id);
+    return reply_org(r, j->create ? 201 : 200, j->org.id);
 }
 
 static const gg_jr_field org_fields[] = {

@@ -448,13 +448,12 @@ typedef struct gg_res_tag {
     int64_t resident_id;
     int tag, level;
     int64_t since;                  /* µs */
-    const char *extra;              /* JSON object text of the special-group fields, or NULL */
 } gg_res_tag;
 int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n);
-/* Set (level > 0) or remove (level 0) one tag; extra: JSON object text for
- * the GB/T 31000 groups (validated by the caller), NULL keeps it. */
-int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, const char *extra,
-                   int64_t actor, gg_error *e);
+/* Set (level > 0) or remove (level 0, with its special-group row) one tag;
+ * the next visit falls due the interval after the latest visit (or now). */
+int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t actor,
+                   gg_error *e);
 
 /* The GB/T 31000 fields of a special group (gg_special_fields order): vals[i]
  * text or NULL (integers and booleans as decimal text). set: insert or
