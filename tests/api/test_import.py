@@ -366,5 +366,27 @@ class Import(unittest.TestCase):
         self.assertEqual(st, 404, e)
 
 
+class ImportShutdown(unittest.TestCase):
+    def test_sigterm_during_an_import(self):
+        """A server stopped while an import runs stops it, shuts down cleanly,
+        and keeps what was committed: batches are whole."""
+        srv = Server()
+        try:
+            admin = srv.login("admin")
+            st, me = srv.login("grid001").get("/api/v1/session")
+            grid = me["user"]["place_ids"][0]
+            rows = [HEAD] + [[f"停{i}", *person(i)[1:]] for i in range(400)]
+            st, up = admin.request("POST", f"/api/v1/imports?place_id={grid}", raw=csv_bytes(rows),
+                                   headers={"Content-Type": "text/csv"})
+            self.assertEqual(st, 201, up)
+            st, j = admin.post(f"/api/v1/imports/{up['id']}/run", {"mode": "keep_good"})
+            self.assertEqual(st, 202, j)
+            self.assertEqual(srv.stop(), 0)
+            log = open(srv.log_path, encoding="utf-8", errors="replace").read()
+            self.assertIn("stopped cleanly", log)
+        finally:
+            srv.cleanup()
+
+
 if __name__ == "__main__":
     unittest.main()
