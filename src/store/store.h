@@ -336,7 +336,7 @@ struct gg_visit;
 struct gg_store;
 
 /* The sealing keys of the store s: the key file named by GG_KEY_FILE, else
- * "<database path>.key". Loaded once per process and path, then shared
+ * the database's path with ".key" for its extension (data/gridgov.key). Loaded once per process and path, then shared
  * (read-only). A missing file is created (0600) only while the registry
  * holds no sealed value; afterwards a missing key is an error
  * (GG_ENOTFOUND, code "key_file"): a new key would make every sealed value

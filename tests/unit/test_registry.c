@@ -409,7 +409,7 @@ static void test_store_round_trip(void **state)
     assert_true(file_has(f->db, "139****1111") || file_has(wal, "139****1111"));
     /* the key file sits beside the database, owner-only */
     char key[160];
-    snprintf(key, sizeof key, "%s.key", f->db);
+    snprintf(key, sizeof key, "%s/test.key", f->dir); /* test.db -> test.key */
     struct stat sb;
     assert_int_equal(stat(key, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
