@@ -443,6 +443,16 @@ int gg_org_get(gg_conn *c, gg_pool *p, const struct gg_keys *k, int64_t id, bool
                struct gg_org *out);
 int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, struct gg_org **rows, int *n);
 
+/* Facilities (活动室, 消防栓, 监控…): kind is a code word of the domain's list. */
+typedef struct gg_facility {
+    int64_t id, place_id;
+    const char *kind, *name, *address, *place_path;
+    int64_t created_at;
+} gg_facility;
+int gg_facility_insert(gg_conn *w, gg_facility *f, gg_error *e); /* sets id */
+int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char *kind,
+                     gg_facility **rows, int *n);
+
 /* Key groups: a resident's tags with level and per-group extra fields. */
 typedef struct gg_res_tag {
     int64_t resident_id;
