@@ -63,10 +63,13 @@ for f in csv xlsx; do
   fi
 done
 
-fresh_db() { # a copy of the demo database (and of its key: the demo has residents)
-  rm -f "$TMP/run.db" "$TMP/run.db-wal" "$TMP/run.db-shm" "$TMP/run.db.key"
+fresh_db() { # a copy of the demo database and of its key file (the demo has residents)
+  rm -f "$TMP"/run.*
   cp "$TMP/demo.db" "$TMP/run.db"
-  [ ! -f "$TMP/demo.db.key" ] || cp -p "$TMP/demo.db.key" "$TMP/run.db.key"
+  local k
+  for k in key db.key; do # <db>.key with the extension replaced (or, before, appended)
+    [ ! -f "$TMP/demo.$k" ] || cp -p "$TMP/demo.$k" "$TMP/run.$k"
+  done
 }
 
 import_one() { # label file
