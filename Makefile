@@ -117,6 +117,7 @@ FUZZ_HARNESSES := fuzz_json fuzz_query fuzz_place_code fuzz_multipart fuzz_http 
 # grid map (#6)
 FUZZ_HARNESSES += fuzz_topology
 # registry (#5)
+FUZZ_HARNESSES += fuzz_import
 FUZZ_HARNESSES += fuzz_registry
 
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/%)

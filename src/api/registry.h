@@ -63,6 +63,8 @@ int gg_h_orgs_list(gg_req *r);
 int gg_h_org_create(gg_req *r);
 int gg_h_org_get(gg_req *r);
 int gg_h_org_update(gg_req *r);
+int gg_h_facilities_list(gg_req *r);
+int gg_h_facility_create(gg_req *r);
 int gg_h_resident_tags(gg_req *r);
 int gg_h_resident_tag_set(gg_req *r);
 int gg_h_resident_tag_delete(gg_req *r);

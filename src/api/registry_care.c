@@ -132,7 +132,7 @@ typedef struct tag_job {
 static int tag_fn(gg_conn *w, void *arg, gg_error *e)
 {
     tag_job *j = arg;
-    int rc = gg_res_tag_set(w, j->rid, j->tag, j->level, NULL, j->actor, e);
+    int rc = gg_res_tag_set(w, j->rid, j->tag, j->level, j->actor, e);
     if (!rc && j->has_extra) rc = gg_special_set(w, j->rid, j->tag, j->vals, e);
     return rc;
 }

@@ -175,27 +175,41 @@ typedef struct place_job {
     bool create;
 } place_job;
 
-static int reply(gg_req *r, int status, const char *what, int64_t id)
+static void location(gg_req *r, int status, const char *what, int64_t id)
 {
-    gg_conn *c = gg_api_reader(r);
-    if (!c) return GG_EBUSY;
     if (status == 201)
         gg_req_header_add(r, "Location", gg_pprintf(r->pool, "/api/v1/%s/%lld", what, (long long)id));
-    int rc;
-    if (what[1] == 'o' && what[2] == 'u') { /* houses / households */
-        if (strcmp(what, "houses") == 0) {
-            gg_house h;
-            if ((rc = gg_house_get(c, r->pool, id, &h))) return rc;
-            house_json(gg_req_json(r, status), &h);
-        } else {
-            gg_household h;
-            if ((rc = gg_household_get(c, r->pool, id, &h))) return rc;
-            household_json(gg_req_json(r, status), &h);
-        }
-        return 0;
-    }
+}
+
+static int reply_household(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
+    gg_household h;
+    if (!c) return GG_EBUSY;
+    if (gg_household_get(c, r->pool, id, &h)) return GG_EIO;
+    location(r, status, "households", id);
+    household_json(gg_req_json(r, status), &h);
+    return 0;
+}
+
+static int reply_house(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
+    gg_house h;
+    if (!c) return GG_EBUSY;
+    if (gg_house_get(c, r->pool, id, &h)) return GG_EIO;
+    location(r, status, "houses", id);
+    house_json(gg_req_json(r, status), &h);
+    return 0;
+}
+
+static int reply_org(gg_req *r, int status, int64_t id)
+{
+    gg_conn *c = gg_api_reader(r);
     gg_org o;
-    if ((rc = gg_org_get(c, r->pool, NULL, id, false, &o))) return rc;
+    if (!c) return GG_EBUSY;
+    if (gg_org_get(c, r->pool, NULL, id, false, &o)) return GG_EIO;
+    location(r, status, "organisations", id);
     org_json(gg_req_json(r, status), &o);
     return 0;
 }
@@ -208,7 +222,7 @@ static int hh_fn(gg_conn *w, void *arg, gg_error *e)
 static int hh_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "households", j->hh.id);
+    return reply_household(r, j->create ? 201 : 200, j->hh.id);
 }
 
 static const gg_jr_field hh_fields[] = {
@@ -256,7 +270,7 @@ static int house_fn(gg_conn *w, void *arg, gg_error *e)
 static int house_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "houses", j->ho.id);
+    return reply_house(r, j->create ? 201 : 200, j->ho.id);
 }
 
 static const gg_jr_field house_fields[] = {
@@ -310,7 +324,7 @@ static int org_fn(gg_conn *w, void *arg, gg_error *e)
 static int org_then(gg_req *r)
 {
     place_job *j = r->w.arg;
-    return reply(r, j->create ? 201 : 200, "organisations", j->org.id);
+    return reply_org(r, j->create ? 201 : 200, j->org.id);
 }
 
 static const gg_jr_field org_fields[] = {
@@ -360,3 +374,71 @@ static int org_write(gg_req *r, bool create)
 
 int gg_h_org_create(gg_req *r) { return org_write(r, true); }
 int gg_h_org_update(gg_req *r) { return org_write(r, false); }
+
+/* ---- facilities ---------------------------------------------------------------------- */
+
+static void facility_json(gg_jw *w, const gg_facility *f)
+{
+    gg_jw_obj(w);
+    gg_jw_kid(w, "id", f->id);
+    gg_jw_kid(w, "place_id", f->place_id);
+    gg_jw_kstr(w, "kind", f->kind);
+    gg_jw_kstr(w, "name", f->name);
+    gg_jw_kstr(w, "address", f->address);
+    gg_jw_ktime(w, "created_at", f->created_at);
+    gg_jw_obj_end(w);
+}
+
+int gg_h_facilities_list(gg_req *r)
+{
+    gg_reg_filter f = {0};
+    int limit, n, rc = list_filter(r, &f, &limit, 0, NULL);
+    if (rc) return rc;
+    const char *k = gg_req_query(r, "kind"), *kind = NULL;
+    if (k && k[0] && !(kind = gg_facility_kind(k, strlen(k))))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "kind", "unknown kind");
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    gg_facility *rows;
+    if (gg_facility_list(c, r->pool, &f, kind, &rows, &n)) return gg_fail(&r->err, GG_EIO, 500, "internal", "", "cannot list");
+    gg_jw *w = gg_req_json(r, 200);
+    gg_api_list_begin(w);
+    for (int i = 0; i < n && i < limit; i++) facility_json(w, &rows[i]);
+    gg_api_list_end_at(w, r->pool, n, limit, n > limit ? rows[limit - 1].id : 0);
+    return 0;
+}
+
+static int facility_fn(gg_conn *w, void *arg, gg_error *e) { return gg_facility_insert(w, arg, e); }
+
+static int facility_then(gg_req *r)
+{
+    gg_facility *f = r->w.arg;
+    location(r, 201, "facilities", f->id);
+    facility_json(gg_req_json(r, 201), f);
+    return 0;
+}
+
+static const gg_jr_field facility_fields[] = {
+    {"place_id", GG_JR_ID, true, false, 0, 0},
+    {"kind", GG_JR_STRING, true, false, 1, 32},
+    {"name", GG_JR_STRING, true, false, 1, 64},
+    {"address", GG_JR_STRING, false, true, 0, GG_RES_TEXT_MAX},
+};
+
+int gg_h_facility_create(gg_req *r)
+{
+    json_t *j;
+    int rc = gg_req_body(r, facility_fields, GG_ARRAY_LEN(facility_fields), &j);
+    if (rc) return rc;
+    gg_facility *f = gg_pcalloc(r->pool, sizeof *f);
+    if (!f) return GG_ENOMEM;
+    const char *kind = gg_jr_str(j, "kind", "");
+    if (!(f->kind = gg_facility_kind(kind, strlen(kind))))
+        return gg_fail(&r->err, GG_EINVAL, 422, "invalid_value", "kind", "unknown kind of facility");
+    f->place_id = ((const gg_place *)r->obj)->id;
+    f->name = gg_jr_str(j, "name", "");
+    f->address = gg_jr_str(j, "address", NULL);
+    if (gg_reg_text_len(f->name) < 0 || (f->address && gg_reg_text_len(f->address) < 0))
+        return gg_fail(&r->err, GG_EINVAL, 422, "invalid_value", "name", "text with control characters");
+    return gg_req_defer(r, facility_fn, f, facility_then);
+}

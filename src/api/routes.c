@@ -113,6 +113,8 @@ const gg_route gg_routes[] = {
     {"POST", "/api/v1/organisations", gg_h_org_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
     {"GET", "/api/v1/organisations/:id", gg_h_org_get, GG_REG_ROLES, gg_scope_org_param, "organisation :id's place", 0, 0},
     {"PATCH", "/api/v1/organisations/:id", gg_h_org_update, GG_REG_ROLES, gg_scope_org_param, "organisation :id's place", 0, 0},
+    {"GET", "/api/v1/facilities", gg_h_facilities_list, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
+    {"POST", "/api/v1/facilities", gg_h_facility_create, GG_REG_ROLES, gg_scope_place_id_body, "place_id in body", 0, 0},
     {"GET", "/api/v1/registry/key-groups", gg_h_key_groups, GG_REG_ROLES, gg_scope_none, "none", 0, 0},
     {"GET", "/api/v1/registry/due-visits", gg_h_due_visits, GG_REG_ROLES, gg_scope_place_query, "place_id in query", 0, 0},
     {"GET", "/api/v1/registry/awareness", gg_h_awareness, GG_REG_ROLES, gg_scope_place_query, "place_id in query", 0, 0},

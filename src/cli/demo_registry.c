@@ -375,7 +375,7 @@ int gg_demo_registry(gg_conn *w, gg_pool *pool, int *nres, gg_error *e)
     int64_t s = d.now / 1000000 + (int64_t)gg_display_offset_min() * 60;
     d.today = s / 86400;
     for (size_t i = 0; i < GG_ARRAY_LEN(surnames); i++) d.total_w += surnames[i].w;
-    int rc = gg_conn_keys(w, &d.k, e); /* creates <db>.key (0600) for a new registry */
+    int rc = gg_conn_keys(w, &d.k, e); /* creates gridgov.key (0600) beside the database */
     if (rc || target == 0) return rc;
     gg_account admin;
     char hash[160];

@@ -322,6 +322,11 @@ int gg_household_validate(gg_household *h, gg_error *e);
 int gg_house_validate(gg_house *h, gg_error *e);
 int gg_org_validate(gg_org *o, gg_error *e);
 
+/* Facility kinds: activity_room 活动室, fire_hydrant 消防栓, camera 监控探头,
+ * aed 除颤仪, charging_pile 充电桩, garbage_station 垃圾分类站, parking 停车场,
+ * other 其他. Code word or label → code word; NULL if unknown. */
+const char *gg_facility_kind(const char *s, size_t n);
+
 /* Visits (走访) and the per-tag special-group fields. */
 typedef struct gg_visit {
     int64_t id;

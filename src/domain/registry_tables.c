@@ -270,3 +270,15 @@ const gg_special_field *gg_special_fields(int tag, int *n)
     *n = t[tag].n;
     return t[tag].f;
 }
+
+const char *gg_facility_kind(const char *s, size_t n)
+{
+    static const char *const kinds[][2] = {
+        {"activity_room", "活动室"}, {"fire_hydrant", "消防栓"}, {"camera", "监控探头"},
+        {"aed", "除颤仪"},           {"charging_pile", "充电桩"}, {"garbage_station", "垃圾分类站"},
+        {"parking", "停车场"},       {"other", "其他"}};
+    for (size_t i = 0; s && i < GG_ARRAY_LEN(kinds); i++)
+        for (int j = 0; j < 2; j++)
+            if (strlen(kinds[i][j]) == n && memcmp(kinds[i][j], s, n) == 0) return kinds[i][0];
+    return NULL;
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/mem.h"
 #include "core/str.h"
@@ -171,6 +172,7 @@ struct gg_import {
     char *path;
     gg_imp_format fmt;
     gg_csv_encoding enc;
+    uint64_t size, done;  /* CSV: file bytes, and bytes handed to the reader by this scan */
 };
 
 int gg_imp_open(const char *path, gg_import **out, gg_error *e)
@@ -204,6 +206,12 @@ void gg_imp_close(gg_import *im)
 
 gg_imp_format gg_imp_format_of(const gg_import *im) { return im->fmt; }
 const char *gg_imp_format_name(const gg_import *im) { return im->fmt == GG_IMP_XLSX ? "xlsx" : "csv"; }
+
+double gg_imp_scan_fraction(const gg_import *im)
+{
+    if (im->fmt != GG_IMP_CSV || im->size == 0) return -1;
+    return im->done >= im->size ? 1.0 : (double)im->done / (double)im->size;
+}
 
 const char *gg_imp_encoding(const gg_import *im)
 {
@@ -242,9 +250,13 @@ static int scan_csv(gg_import *im, scan_ctx *s, gg_error *e)
     static const size_t chunk = 64u << 10;
     char *buf = gg_malloc(chunk);
     if (!buf) rc = GG_ENOMEM;
+    struct stat sb;
+    im->size = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+    im->done = 0;
     while (!rc) {
         size_t n = fread(buf, 1, chunk, f);
         if (n == 0) break;
+        im->done += n;
         rc = gg_csv_feed(p, buf, n, e);
     }
     if (!rc && ferror(f)) rc = gg_fail(e, GG_EIO, 500, "import_io", "", "cannot read the file");
@@ -283,10 +295,22 @@ static int xlsx_row(void *ctx, const gg_xlsx_row *row)
     return s->stop = s->fn(s->ud, &r);
 }
 
+/* xlsx.h's defaults, but a sheet of a million rows written with inline
+ * strings (libxlsxwriter's constant-memory mode, our own export) inflates
+ * to more than their 512 MiB: allow 4 GiB in all. The ratio check, which is
+ * what stops a bomb, is unchanged. */
+static void import_limits(gg_xlsx_limits *lim)
+{
+    gg_xlsx_limits_default(lim);
+    lim->max_total_bytes = 4ull << 30;
+}
+
 static int scan_xlsx(gg_import *im, scan_ctx *s, gg_error *e)
 {
     gg_xlsx *x;
-    int rc = gg_xlsx_open(im->path, NULL, &x, e);
+    gg_xlsx_limits lim;
+    import_limits(&lim);
+    int rc = gg_xlsx_open(im->path, &lim, &x, e);
     if (rc) return rc;
     s->x = x;
     rc = gg_xlsx_read_sheet(x, NULL, xlsx_row, s, e);
@@ -310,7 +334,9 @@ bool gg_imp_date1904(gg_import *im)
     if (im->fmt != GG_IMP_XLSX) return false;
     gg_xlsx *x;
     gg_error e = {0};
-    if (gg_xlsx_open(im->path, NULL, &x, &e)) return false;
+    gg_xlsx_limits lim;
+    import_limits(&lim);
+    if (gg_xlsx_open(im->path, &lim, &x, &e)) return false;
     bool v = gg_xlsx_date1904(x);
     gg_xlsx_close(x);
     return v;
@@ -518,6 +544,15 @@ int gg_imp_text_date(const char *s, size_t n, char out[11])
     int64_t part[3] = {0, 0, 0};
     int np = 0;
     size_t i = 0;
+    /* a midnight time after the date, as spreadsheets export dates to CSV
+     * ("1990-01-02 00:00:00"), is dropped */
+    for (size_t k = 8; k < n; k++) {
+        if (s[k] != ' ' && s[k] != 'T') continue;
+        size_t t = k + 1;
+        while (t < n && (s[t] == '0' || s[t] == ':' || s[t] == '.')) t++;
+        if (t == n && t > k + 1) n = k;
+        break;
+    }
     if (n == 8 && gg_all_digits(s, 8)) {
         part[0] = gg_digits_value(s, 4);
         part[1] = gg_digits_value(s + 4, 2);

@@ -101,6 +101,10 @@ const char *gg_imp_format_name(const gg_import *im);   /* "csv", "xlsx" */
 /* "utf-8" / "gb18030" for CSV once scanned that far, "" for xlsx. */
 const char *gg_imp_encoding(const gg_import *im);
 
+/* During a scan of a CSV, the share of the file read so far (0..1); -1
+ * for .xlsx, whose inflated size is not known ahead. */
+double gg_imp_scan_fraction(const gg_import *im);
+
 /* Whether an .xlsx uses the 1904 date system (false for CSV); set
  * gg_imp_map.date1904 from it. */
 bool gg_imp_date1904(gg_import *im);

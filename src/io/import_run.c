@@ -65,6 +65,8 @@ typedef struct run {
     int64_t file_size;
     gg_error *e;
     int fatal;       /* a failure that stops the scan */
+    bool counting;   /* this pass counts rows and reports rejections (the first one) */
+    bool single;     /* keep_good: one pass that checks and writes */
 } run;
 
 static void progress(run *R);
@@ -73,7 +75,7 @@ static void progress(run *R);
 
 static int reject(run *R, gg_imp_reject *rj)
 {
-    if (R->st->pass == 1) { /* pass 2 meets the same rows again */
+    if (R->counting) { /* a second pass meets the same rows again */
         R->st->rejected++;
         if (R->o->on_reject) R->o->on_reject(R->o->ud, rj);
     }
@@ -219,7 +221,7 @@ static int check_row(run *R, const gg_imp_row *row, gg_resident *r)
     char buf[16];
     int rc = gg_imp_record(R->m, row, &rec, buf, sizeof buf, &rj);
     if (rc == 2) return 2;
-    if (R->st->pass == 1) R->st->rows_read++;
+    if (R->counting) R->st->rows_read++;
     if (rc == 1 || fill(R, &rec, r, &rj)) return reject(R, &rj);
     char key[GG_RES_ID_MAX + 8];
     int kn = snprintf(key, sizeof key, "%d:%s", r->id_type, r->id_norm);
@@ -345,7 +347,11 @@ static void progress(run *R)
 {
     gg_imp_stats *st = R->st;
     if (st->pass == 1) {
-        st->progress = 0;
+        double f = gg_imp_scan_fraction(R->im); /* CSV only: by bytes */
+        st->progress = f > 0 ? 0.5 * f : 0;
+    } else if (st->pass == 2 && R->single) {
+        double f = gg_imp_scan_fraction(R->im);
+        st->progress = f > 0 ? f : 0;
     } else if (st->pass == 2) {
         st->progress = st->good ? 0.5 + 0.5 * (double)st->written / (double)st->good : 0.5;
     } else {
@@ -362,9 +368,9 @@ static int on_row(void *ud, const gg_imp_row *row)
     if (row->row <= R->m->header_row) return 0;
     gg_resident r;
     int rc = check_row(R, row, &r);
-    if (rc == 0 && R->st->pass == 1) {
+    if (rc == 0 && R->counting) {
         R->st->good++;
-        if (R->st->good % 10000 == 0) progress(R);
+        if (R->st->good % 10000 == 0 && !R->single) progress(R);
     }
     if (rc == 0 && R->st->pass == 2 && (rc = add_to_batch(R, &r, row->row)))
         R->fatal = rc;
@@ -380,6 +386,7 @@ static int on_row(void *ud, const gg_imp_row *row)
 static int pass(run *R, int which)
 {
     R->st->pass = which;
+    R->counting = which == 1 || R->single;
     gg_imp_dupset_free(R->dups);
     R->dups = gg_imp_dupset_new();
     if (!R->dups) return GG_ENOMEM;
@@ -413,8 +420,9 @@ int gg_imp_run(gg_import *im, const gg_imp_map *m, const gg_imp_run_opts *o, gg_
     memset(st, 0, sizeof *st);
     int rc = gg_imp_map_check(m, e);
     if (!rc) rc = run_init(&R, e);
-    if (!rc) rc = pass(&R, 1);
-    if (!rc && o->mode == GG_IMP_ALL_OR_NOTHING && st->rejected)
+    R.single = o->mode != GG_IMP_ALL_OR_NOTHING;
+    if (!rc && !R.single) rc = pass(&R, 1);
+    if (!rc && !R.single && st->rejected)
         rc = gg_fail(e, GG_EINVAL, 422, "rows_rejected", "",
                      "%llu of %llu rows were rejected; nothing was imported (all_or_nothing)",
                      (unsigned long long)st->rejected, (unsigned long long)st->rows_read);

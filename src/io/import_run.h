@@ -4,14 +4,14 @@
  * for duplicates within the file and upserted in batches through the
  * writer (each batch one gg_write, group-committed with other writes).
  *
- * Two passes over the file, both streamed:
+ all_or_nothing: two passes over the file, both streamed:
  *   1. check every row, report each rejection, count rows (no writes);
  *   2. write the good rows in batches.
- * all_or_nothing: when pass 1 rejected any row, pass 2 does not run and
- * nothing is written (GG_EINVAL, code "rows_rejected"). keep_good: pass 2
- * writes the good rows. A row the store refuses in pass 2 (rare: pass 1
- * checks what the store checks) is reported and, in all_or_nothing mode,
- * stops the import with the batches before it committed.
+ * When pass 1 rejected any row, pass 2 does not run and nothing is written
+ * (GG_EINVAL, code "rows_rejected"). keep_good: one pass that checks each
+ * row, reports it or adds it to the batch. A row the store refuses when
+ * written (rare: the checks are the store's) is reported (keep_good) or
+ * stops the import with the batches before it committed (all_or_nothing).
  *
  * Upsert is keyed by the blind index of the document number, and an
  * unchanged row is not rewritten, so importing the same file twice gives
@@ -40,8 +40,10 @@ typedef struct gg_imp_stats {
     uint64_t good;        /* rows that passed every check */
     uint64_t inserted, updated, unchanged, rejected;
     uint64_t written;     /* rows handled by pass 2 so far */
-    int pass;             /* 1 checking, 2 writing, 3 finished */
-    double progress;      /* 0..1: pass 1 is the first half (by bytes for CSV) */
+    int pass;             /* 1 checking, 2 writing (keep_good: checking too), 3 finished */
+    double progress;      /* 0..1: all_or_nothing: pass 1 the first half (by bytes for
+                           * CSV, 0 for xlsx), pass 2 by rows written; keep_good: by
+                           * bytes for CSV, 0 for xlsx until done */
     size_t peak_memory;   /* bytes of the duplicate set at its largest */
 } gg_imp_stats;
 

@@ -416,7 +416,7 @@ struct gg_visit;
 struct gg_store;
 
 /* The sealing keys of the store s: the key file named by GG_KEY_FILE, else
- * "<database path>.key". Loaded once per process and path, then shared
+ * the database's path with ".key" for its extension (data/gridgov.key). Loaded once per process and path, then shared
  * (read-only). A missing file is created (0600) only while the registry
  * holds no sealed value; afterwards a missing key is an error
  * (GG_ENOTFOUND, code "key_file"): a new key would make every sealed value
@@ -523,18 +523,27 @@ int gg_org_get(gg_conn *c, gg_pool *p, const struct gg_keys *k, int64_t id, bool
                struct gg_org *out);
 int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, struct gg_org **rows, int *n);
 
+/* Facilities (活动室, 消防栓, 监控…): kind is a code word of the domain's list. */
+typedef struct gg_facility {
+    int64_t id, place_id;
+    const char *kind, *name, *address, *place_path;
+    int64_t created_at;
+} gg_facility;
+int gg_facility_insert(gg_conn *w, gg_facility *f, gg_error *e); /* sets id */
+int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char *kind,
+                     gg_facility **rows, int *n);
+
 /* Key groups: a resident's tags with level and per-group extra fields. */
 typedef struct gg_res_tag {
     int64_t resident_id;
     int tag, level;
     int64_t since;                  /* µs */
-    const char *extra;              /* JSON object text of the special-group fields, or NULL */
 } gg_res_tag;
 int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n);
-/* Set (level > 0) or remove (level 0) one tag; extra: JSON object text for
- * the GB/T 31000 groups (validated by the caller), NULL keeps it. */
-int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, const char *extra,
-                   int64_t actor, gg_error *e);
+/* Set (level > 0) or remove (level 0, with its special-group row) one tag;
+ * the next visit falls due the interval after the latest visit (or now). */
+int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t actor,
+                   gg_error *e);
 
 /* The GB/T 31000 fields of a special group (gg_special_fields order): vals[i]
  * text or NULL (integers and booleans as decimal text). set: insert or

@@ -45,9 +45,10 @@ def demo_db(dirpath):
         atexit.register(shutil.rmtree, d, True)   # the cached demo goes with the test run
     dst = os.path.join(dirpath, "gridgov.db")
     shutil.copy(_demo_cache["path"], dst)
-    if os.path.exists(_demo_cache["path"] + ".key"):   # the registry's sealing key sits beside it
-        shutil.copy(_demo_cache["path"] + ".key", dst + ".key")
-        os.chmod(dst + ".key", 0o600)
+    key = os.path.splitext(_demo_cache["path"])[0] + ".key"   # the registry's sealing key sits beside it
+    if os.path.exists(key):
+        shutil.copy(key, os.path.join(dirpath, "gridgov.key"))
+        os.chmod(os.path.join(dirpath, "gridgov.key"), 0o600)
     return dst
 
 

@@ -432,6 +432,9 @@ MATRIX = {
     ("GET", "/api/v1/organisations/:id"): Entry(lambda fx, p: (f"/api/v1/organisations/{__import__('regkit').org_at(fx, p)}", None), scoped=True),
     ("PATCH", "/api/v1/organisations/:id"): Entry(
         lambda fx, p: (f"/api/v1/organisations/{__import__('regkit').org_at(fx, p)}", {"employees": 5}), scoped=True),
+    ("GET", "/api/v1/facilities"): fixed("/api/v1/facilities"),
+    ("POST", "/api/v1/facilities"): Entry(
+        lambda fx, p: ("/api/v1/facilities", {"place_id": p, "kind": "fire_hydrant", "name": fx.uniq("矩阵消防栓")}), scoped=True),
     ("GET", "/api/v1/registry/key-groups"): fixed("/api/v1/registry/key-groups"),
     ("GET", "/api/v1/registry/due-visits"): Entry(lambda fx, p: (f"/api/v1/registry/due-visits?place_id={p}", None), scoped=True),
     ("GET", "/api/v1/registry/awareness"): Entry(lambda fx, p: (f"/api/v1/registry/awareness?place_id={p}", None), scoped=True),

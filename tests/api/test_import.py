@@ -237,6 +237,22 @@ class Import(unittest.TestCase):
         self.assertEqual(st, 422, e)
         self.assertEqual(error_of(e)["code"], "csv_encoding")
 
+    def test_encoding_error_after_the_preview(self):
+        """A byte valid in neither encoding far down the file: the preview is
+        fine, the run fails on it and all_or_nothing has written nothing."""
+        grid = self.fresh_grid()
+        good = csv_bytes([HEAD] + [[f"编码{i}", *person(i)[1:]] for i in range(300)])  # > 16 KiB
+        data = good + "坏".encode() + b"\xff\xfe," + id_number(499).encode() + b"\r\n"
+        st, up = self.upload(data, place=grid)
+        self.assertEqual(st, 201, up)
+        self.assertEqual(up["encoding"], "utf-8")
+        st, j = self.admin.post(f"/api/v1/imports/{up['id']}/run", {"mode": "all_or_nothing"})
+        self.assertEqual(st, 202, j)
+        j = self.wait(up["id"])
+        self.assertEqual((j["state"], j["error"]["code"], j["inserted"]), ("failed", "csv_encoding", 0), j)
+        self.assertIn("line 302", j["error"]["message"])
+        self.assertEqual(self.count(grid), 0)
+
     def test_missing_columns(self):
         data = csv_bytes([["姓名", "电话号码", "备用"], ["张三", "13812345678", id_number(3)]])
         st, up = self.upload(data)
@@ -364,6 +380,28 @@ class Import(unittest.TestCase):
         self.assertEqual((st, error_of(e)["code"]), (403, "forbidden"))
         st, e = self.admin.get("/api/v1/imports/" + "0" * 32)
         self.assertEqual(st, 404, e)
+
+
+class ImportShutdown(unittest.TestCase):
+    def test_sigterm_during_an_import(self):
+        """A server stopped while an import runs stops it, shuts down cleanly,
+        and keeps what was committed: batches are whole."""
+        srv = Server()
+        try:
+            admin = srv.login("admin")
+            st, me = srv.login("grid001").get("/api/v1/session")
+            grid = me["user"]["place_ids"][0]
+            rows = [HEAD] + [[f"停{i}", *person(i)[1:]] for i in range(400)]
+            st, up = admin.request("POST", f"/api/v1/imports?place_id={grid}", raw=csv_bytes(rows),
+                                   headers={"Content-Type": "text/csv"})
+            self.assertEqual(st, 201, up)
+            st, j = admin.post(f"/api/v1/imports/{up['id']}/run", {"mode": "keep_good"})
+            self.assertEqual(st, 202, j)
+            self.assertEqual(srv.stop(), 0)
+            log = open(srv.log_path, encoding="utf-8", errors="replace").read()
+            self.assertIn("stopped cleanly", log)
+        finally:
+            srv.cleanup()
 
 
 if __name__ == "__main__":

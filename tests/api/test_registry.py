@@ -177,6 +177,12 @@ class Registry(unittest.TestCase):
         self.assert_field_error(st, err, "credit_code")
         st, err = self.gw.post("/api/v1/organisations", {"place_id": self.grid, "kind": "enterprise", "name": "无代码公司"})
         self.assert_field_error(st, err, "credit_code")
+        st, fac = self.gw.post("/api/v1/facilities", {"place_id": self.grid, "kind": "消防栓", "name": "1号消防栓"})
+        self.assertEqual((st, fac["kind"]), (201, "fire_hydrant"))
+        st, err = self.gw.post("/api/v1/facilities", {"place_id": self.grid, "kind": "castle", "name": "城堡"})
+        self.assert_field_error(st, err, "kind")
+        st, page = self.gw.get(f"/api/v1/facilities?place_id={self.grid}&kind=fire_hydrant")
+        self.assertEqual([x["id"] for x in page["items"]], [fac["id"]])
         st, page = self.gw.get("/api/v1/organisations?kind=property_company&limit=50")
         self.assertEqual(st, 200, page)
         self.assertTrue(page["items"])
@@ -305,6 +311,62 @@ class Registry(unittest.TestCase):
         # (masks only in the database: see test_privacy)
         self.assertEqual(con.execute("SELECT count(*) FROM resident WHERE id_mask NOT LIKE '______********____' "
                                      "AND id_type = 1").fetchone()[0], 0)
+
+
+class Documented(unittest.TestCase):
+    """The registry's live responses validate against docs/openapi.json."""
+
+    @classmethod
+    def setUpClass(cls):
+        from test_openapi import Resolver, load_doc, validate
+        cls.doc, cls.validate = load_doc(), staticmethod(validate)
+        cls.res = Resolver(cls.doc)
+        cls.srv = Server()
+        cls.admin = cls.srv.login("admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def check(self, method, template, url, status=200, body=None):
+        st, got = self.admin.request(method, url, body)
+        self.assertEqual(st, status, got)
+        op = self.doc["paths"][template][method.lower()]
+        schema = self.res.ref(op["responses"][str(status)])["content"]["application/json"]["schema"]
+        self.assertEqual(self.validate(self.res, schema, got), [], f"{method} {url}")
+        return got
+
+    def test_responses_match_the_schemas(self):
+        grid = place_by_code(self.admin, GRID)
+        unit = place_by_code(self.admin, UNIT)
+        district = place_by_code(self.admin, "630105")
+        r = self.check("POST", "/api/v1/residents", "/api/v1/residents", 201, {
+            "residence": "户籍", "name": "文档校验", "id_number": id_number(birth=unique_birth()), "phone": "13811112222",
+            "place_id": unit, "room": "701", "household_no": "DOC-1", "relation": "户主", "tags": ["mental"]})
+        rid = r["id"]
+        self.check("GET", "/api/v1/residents", f"/api/v1/residents?place_id={grid}&limit=20")
+        self.check("GET", "/api/v1/residents/{id}", f"/api/v1/residents/{rid}")
+        self.check("PATCH", "/api/v1/residents/{id}", f"/api/v1/residents/{rid}", 200, {"note": "已核实"})
+        self.check("PUT", "/api/v1/residents/{id}/tags/{tag}", f"/api/v1/residents/{rid}/tags/mental", 200,
+                   {"level": "strict", "extra": {"risk_level": 3, "first_onset": "2020-05-01"}})
+        self.check("GET", "/api/v1/residents/{id}/tags", f"/api/v1/residents/{rid}/tags")
+        self.check("POST", "/api/v1/residents/{id}/visits", f"/api/v1/residents/{rid}/visits", 201, {"method": "home"})
+        self.check("GET", "/api/v1/residents/{id}/visits", f"/api/v1/residents/{rid}/visits")
+        self.check("POST", "/api/v1/residents/{id}/reveal", f"/api/v1/residents/{rid}/reveal", 200,
+                   {"field": "phone", "purpose": "文档校验"})
+        self.check("GET", "/api/v1/audit", "/api/v1/audit?limit=5")
+        self.check("GET", "/api/v1/households", f"/api/v1/households?place_id={grid}")
+        self.check("GET", "/api/v1/households/{id}", f"/api/v1/households/{r['household_id']}")
+        self.check("GET", "/api/v1/houses", f"/api/v1/houses?place_id={grid}")
+        self.check("GET", "/api/v1/houses/{id}", f"/api/v1/houses/{r['house_id']}")
+        orgs = self.check("GET", "/api/v1/organisations", f"/api/v1/organisations?place_id={grid}")
+        self.check("GET", "/api/v1/organisations/{id}", f"/api/v1/organisations/{orgs['items'][0]['id']}")
+        self.check("POST", "/api/v1/facilities", "/api/v1/facilities", 201, {"place_id": grid, "kind": "aed", "name": "文档除颤仪"})
+        self.check("GET", "/api/v1/facilities", f"/api/v1/facilities?place_id={grid}")
+        self.check("GET", "/api/v1/registry/key-groups", "/api/v1/registry/key-groups")
+        self.check("GET", "/api/v1/registry/due-visits", f"/api/v1/registry/due-visits?place_id={grid}&within_days=60")
+        self.check("GET", "/api/v1/registry/awareness", f"/api/v1/registry/awareness?place_id={district}&level=street")
+        self.check("GET", "/api/v1/registry/key-group-counts", f"/api/v1/registry/key-group-counts?place_id={district}&level=community")
 
 
 if __name__ == "__main__":

@@ -53,10 +53,20 @@ static bool registry_empty(gg_store *s)
     return empty;
 }
 
+/* GG_KEY_FILE, else the database's path with its extension (if any)
+ * replaced by ".key": data/gridgov.db -> data/gridgov.key. Not
+ * "gridgov.db.key": what starts with the database's name is SQLite's (and
+ * backup/restore's) to manage. */
 static int keys_path(gg_store *s, char *out, size_t cap)
 {
     const char *env = getenv("GG_KEY_FILE");
-    int n = env && *env ? snprintf(out, cap, "%s", env) : snprintf(out, cap, "%s.key", s->path);
+    if (env && *env) {
+        int n = snprintf(out, cap, "%s", env);
+        return n > 0 && (size_t)n < cap ? 0 : GG_EINVAL;
+    }
+    const char *slash = strrchr(s->path, '/'), *dot = strrchr(s->path, '.');
+    size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - s->path) : strlen(s->path);
+    int n = snprintf(out, cap, "%.*s.key", (int)stem, s->path);
     return n > 0 && (size_t)n < cap ? 0 : GG_EINVAL;
 }
 

@@ -248,11 +248,10 @@ int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, 
     return out ? 0 : GG_ENOMEM;
 }
 
-int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, const char *extra,
-                   int64_t actor, gg_error *e)
+int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t actor,
+                   gg_error *e)
 {
     (void)actor;
-    (void)extra; /* special-group fields: gg_special_set */
     sqlite3_stmt *st = prep(w, "SELECT place_path, (SELECT max(at) FROM visit v WHERE "
                                "v.resident_id = r.id), (SELECT since FROM resident_tag t WHERE "
                                "t.resident_id = r.id AND t.tag = ?2) FROM resident r WHERE r.id = ?1");

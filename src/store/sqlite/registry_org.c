@@ -431,3 +431,55 @@ int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_org **rows, i
     *n = k;
     return rc ? rc : out ? 0 : GG_ENOMEM;
 }
+
+/* ---- facilities ------------------------------------------------------------------ */
+
+int gg_facility_insert(gg_conn *w, gg_facility *f, gg_error *e)
+{
+    gg_pool *p = gg_pool_new(16 * 1024);
+    const char *path, *region;
+    unsigned kinds = GG_REG_HOME_KINDS | (1u << GG_PK_COMMUNITY) | (1u << GG_PK_STREET);
+    int rc = p ? gg_reg_place(w, p, f->place_id, kinds, &path, &region, e) : GG_ENOMEM;
+    if (rc) goto out;
+    sqlite3_stmt *st = prep(w, "INSERT INTO facility (place_id, place_path, kind, name, address, region, "
+                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    f->created_at = gg_now_us();
+    if (st) {
+        sqlite3_bind_int64(st, 1, f->place_id);
+        gg_bind_text(st, 2, path);
+        gg_bind_text(st, 3, f->kind);
+        gg_bind_text(st, 4, f->name);
+        gg_bind_text(st, 5, f->address);
+        gg_bind_text(st, 6, region);
+        sqlite3_bind_int64(st, 7, f->created_at);
+    }
+    rc = finish(w, st, e, "facility");
+    if (!rc) f->id = sqlite3_last_insert_rowid(w->db);
+out:
+    gg_pool_free(p);
+    return rc;
+}
+
+int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char *kind,
+                     gg_facility **rows, int *n)
+{
+    sqlite3_stmt *st = prep(c, "SELECT x.id, x.place_id, x.kind, x.name, x.address, x.created_at "
+                               "FROM facility x" LIST_WHERE_SUB("x.kind", "x.name"));
+    if (!st) return GG_EIO;
+    int rc = bind_list(st, p, f, kind, 0);
+    gg_facility *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
+    int k = 0;
+    while (!rc && out && k < f->limit && sqlite3_step(st) == SQLITE_ROW) {
+        gg_facility *x = &out[k++];
+        x->id = sqlite3_column_int64(st, 0);
+        x->place_id = sqlite3_column_int64(st, 1);
+        x->kind = gg_col_text(p, st, 2);
+        x->name = gg_col_text(p, st, 3);
+        x->address = gg_col_text(p, st, 4);
+        x->created_at = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    *rows = out;
+    *n = k;
+    return rc ? rc : out ? 0 : GG_ENOMEM;
+}
