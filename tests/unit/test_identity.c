@@ -203,7 +203,7 @@ static void test_valid_every_province(void **state)
 
 static void test_valid_sex_and_dates(void **state)
 {
-    char id[19], seq[4];
+    char id[19], seq[12];
     gg_id_info info;
     gg_error e;
 
@@ -232,7 +232,7 @@ static void test_valid_sex_and_dates(void **state)
 
 static void test_lower_x_and_blanks(void **state)
 {
-    char id[19], seq[4];
+    char id[19], seq[12];
     gg_id_info info;
     gg_error e;
     int found = 0;
@@ -447,7 +447,7 @@ static void test_legacy(void **state)
 
 static void test_mangled(void **state)
 {
-    char id[19], t[19], seq[4];
+    char id[19], t[19], seq[12];
 
     /* Scientific notation of an 18- or 15-digit number. */
     assert_true(gg_id_looks_mangled("6.30102E+17"));
