@@ -22,6 +22,7 @@
 #include "core/timeutil.h"
 #include "domain/authz.h"
 #include "domain/place.h"
+#include "domain/registry.h"
 
 static void pool_free_cb(void *p) { gg_pool_free(p); }
 
@@ -254,7 +255,7 @@ int gg_h_map_locate(gg_req *r)
 
 /* ---- aggregation ------------------------------------------------------------------ */
 
-#define MAX_BUCKETS 8
+#define MAX_BUCKETS 17 /* the registry's key groups are the most buckets */
 
 typedef struct cell {
     int64_t id;     /* the place at the level (0: empty slot) */
@@ -346,6 +347,10 @@ static int src_cases(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg
 static int src_pois(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
 {
     return gg_map_poi_counts(c, q->kind, q->bbox, q->at, fn, arg);
+}
+static int src_keygroups(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
+{
+    return gg_map_keygroup_counts(c, q->bbox, q->state, fn, arg);
 }
 static int src_heat(gg_conn *c, const layer_q *q, gg_map_count_fn fn, void *arg)
 {
@@ -519,6 +524,36 @@ int gg_h_map_layer_cases(gg_req *r)
     gg_jw *w = gg_req_json(r, 200);
     fc_begin(w);
     agg_json(w, c, a.pool, &a, case_buckets, 3);
+    fc_end(w, "clusters", &a, agg_total(&a));
+    return 0;
+}
+
+/* ---- key groups (registry) ------------------------------------------------------- */
+
+/* Residents are people: every count is inside the caller's scope, always
+ * aggregated (a resident has no point of its own), per street, community
+ * or grid by zoom; counts per key group by its code word. */
+int gg_h_map_layer_key_groups(gg_req *r)
+{
+    layer_q q = {.state = 0};
+    int zoom, rc;
+    if ((rc = q_bbox(r, q.bbox)) || (rc = q_zoom(r, &zoom))) return rc;
+    const char *tag = gg_req_query(r, "tag");
+    if (tag) {
+        q.state = gg_reg_parse(GG_RT_TAG, tag, strlen(tag));
+        if (q.state <= 0 || q.state >= GG_TAG__COUNT)
+            return bad(r, "tag", "tag is a key group's code word or label (GET /api/v1/key-groups)");
+    }
+    const char *names[GG_TAG__COUNT - 1];
+    for (int t = 1; t < GG_TAG__COUNT; t++) names[t - 1] = gg_reg_code(GG_RT_TAG, t);
+    gg_conn *c = gg_api_reader(r);
+    if (!c) return GG_EBUSY;
+    agg a;
+    unsigned scoped = r->who->global_scope ? 0 : ~0u;
+    if ((rc = aggregate(r, c, src_keygroups, &q, scoped, depth_for_zoom(zoom), &a))) return rc;
+    gg_jw *w = gg_req_json(r, 200);
+    fc_begin(w);
+    agg_json(w, c, a.pool, &a, names, GG_TAG__COUNT - 1);
     fc_end(w, "clusters", &a, agg_total(&a));
     return 0;
 }

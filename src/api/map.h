@@ -21,6 +21,7 @@ int gg_h_map_layer_cases(gg_req *r);
 int gg_h_map_layer_pois(gg_req *r);
 int gg_h_map_nearest_centre(gg_req *r);
 int gg_h_map_heat(gg_req *r);
+int gg_h_map_layer_key_groups(gg_req *r);
 
 /* POST /api/v1/cases: body "place_id" inside scope as before, or with no
  * place_id the grid holding body "lat"/"lon" (GCJ-02 when "coord" is

@@ -80,6 +80,7 @@ const gg_route gg_routes[] = {
     {"GET", "/api/v1/map/layers/pois", gg_h_map_layer_pois, ALL, gg_scope_list, "filtered to caller's scope", 0, 0},
     {"GET", "/api/v1/map/nearest-centre", gg_h_map_nearest_centre, ALL, gg_scope_none, "none", 0, 0},
     {"GET", "/api/v1/map/heat", gg_h_map_heat, STAFF, gg_scope_place_query, "place_id in query", 0, 0},
+    {"GET", "/api/v1/map/layers/key-groups", gg_h_map_layer_key_groups, GG_REG_ROLES, gg_scope_list, "filtered to caller's scope", 0, 0},
 
     /* registry (#5) */
     /* import/export (registry_io.c): export first, before any /residents/:id (first match wins) */

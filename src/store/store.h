@@ -394,6 +394,9 @@ int gg_map_case_points(gg_conn *c, gg_pool *p, const double bbox[4], int64_t now
 /* Cases created in [from, to) in the subtree of root_path, by place (bucket 0). */
 int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t to,
                        gg_map_count_fn fn, void *arg);
+/* Residents tagged with a key group (registry) under the grids whose box
+ * meets bbox, by place and tag (bucket = tag - 1); tag 0: every tag. */
+int gg_map_keygroup_counts(gg_conn *c, const double bbox[4], int tag, gg_map_count_fn fn, void *arg);
 /* Points of interest in bbox by place and kind (bucket 0 service_centre,
  * 1 party_org, 2 volunteer), volunteers only while on duty at `at`. */
 int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,

@@ -393,6 +393,7 @@ MATRIX = {
             fx.admin.get(f"/api/v1/places/{fx.grid_in}/boundary")[1]["properties"]["centroid"]),
         scoped=False),
     ("GET", "/api/v1/map/layers/cases"): fixed("/api/v1/map/layers/cases?bbox=101.6,36.5,101.9,36.8&zoom=12"),
+    ("GET", "/api/v1/map/layers/key-groups"): fixed("/api/v1/map/layers/key-groups?bbox=101.6,36.5,101.9,36.8&zoom=12"),
     ("GET", "/api/v1/map/layers/pois"): fixed("/api/v1/map/layers/pois?bbox=101.6,36.5,101.9,36.8&zoom=12"),
     ("GET", "/api/v1/map/nearest-centre"): fixed("/api/v1/map/nearest-centre?lat=36.66&lon=101.76"),
     ("GET", "/api/v1/map/heat"): Entry(lambda fx, p: (f"/api/v1/map/heat?place_id={p}", None), scoped=True),

@@ -372,6 +372,42 @@ class GeoTest(unittest.TestCase):
         self.assertLessEqual(len(mine["features"]), 1)
         self.assertLess(mine["total"], len(truth) + 1000)
 
+    def test_key_group_layer_matches_a_recount(self):
+        con = sqlite3.connect(f"file:{self.srv.db}?mode=ro", uri=True)
+        try:
+            per_comm = {}
+            for cid, n in con.execute(
+                    "SELECT c.id, count(*) FROM resident_tag t JOIN place c ON c.kind = 'community' "
+                    "AND t.place_path LIKE c.path || '%' GROUP BY c.id"):
+                per_comm[cid] = n
+            elderly = con.execute("SELECT count(*) FROM resident_tag WHERE tag = 6").fetchone()[0]
+        finally:
+            con.close()
+        self.assertGreater(sum(per_comm.values()), 0)
+        st, layer = self.a.get(f"/api/v1/map/layers/key-groups?bbox={BOX}&zoom=13")
+        self.assertEqual(st, 200, layer)
+        self.assertEqual((layer["mode"], layer["level"]), ("clusters", "community"))
+        got = {int(f["properties"]["place_id"]): f["properties"]["count"] for f in layer["features"]}
+        self.assertEqual(got, per_comm)
+        self.assertEqual(layer["total"], sum(per_comm.values()))
+        f = layer["features"][0]["properties"]
+        self.assertEqual(f["count"], sum(f["counts"].values()))
+        self.assertIn("elderly_alone", f["counts"])
+        # one key group, by its Chinese label
+        st, one = self.a.get(f"/api/v1/map/layers/key-groups?bbox={BOX}&zoom=10&tag=%E7%8B%AC%E5%B1%85%E8%80%81%E4%BA%BA")  # 独居老人
+        self.assertEqual(st, 200, one)
+        self.assertEqual(one["total"], elderly)
+        st, body = self.a.get(f"/api/v1/map/layers/key-groups?bbox={BOX}&zoom=10&tag=nobody")
+        self.assertEqual((st, error_of(body)["field"]), (400, "tag"))
+        # a grid worker counts the people of their own grid only; a resident may not look
+        gw = self.srv.login("grid001")
+        st, mine = gw.get(f"/api/v1/map/layers/key-groups?bbox={BOX}&zoom=15")
+        self.assertEqual(st, 200, mine)
+        self.assertLessEqual(len(mine["features"]), 1)
+        self.assertLess(mine["total"], layer["total"])
+        st, body = self.srv.login("resident1").get(f"/api/v1/map/layers/key-groups?bbox={BOX}&zoom=10")
+        self.assertEqual(st, 403, body)
+
     def test_heat_matches_a_recount(self):
         st, roots = self.a.get("/api/v1/places")
         [d] = [p for p in roots["items"] if p["code"] == "630105"]

@@ -327,6 +327,16 @@ static const char SQL_HEAT[] =
     "WHERE place_path >= ?1 AND place_path < ?2 AND created_at >= ?3 AND created_at < ?4 "
     "GROUP BY place_path";
 
+/* Residents with a key-group tag under the grids whose boundary box meets
+ * bbox, by place path and tag (bucket = tag - 1); the R*Tree first. */
+static const char SQL_KEYGROUP_COUNTS[] =
+    "SELECT t.place_path, t.tag - 1, count(*), 0.0, 0.0 FROM place_boundary_rtree r "
+    "CROSS JOIN place g CROSS JOIN resident_tag t "
+    "WHERE r.max_lon >= ?1 AND r.min_lon <= ?3 AND r.max_lat >= ?2 AND r.min_lat <= ?4 "
+    "AND g.id = r.id AND g.kind = 'grid' AND g.active = 1 "
+    "AND t.place_path >= g.path AND t.place_path < substr(g.path, 1, length(g.path) - 1) || '0' "
+    "AND (?5 = 0 OR t.tag = ?5) GROUP BY t.place_path, t.tag";
+
 static void bind_cases(sqlite3_stmt *st, const double bbox[4], int64_t now, int64_t soon, int state)
 {
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 1 + i, bbox[i]);
@@ -369,6 +379,20 @@ int gg_map_case_points(gg_conn *c, gg_pool *p, const double bbox[4], int64_t now
     }
     sqlite3_reset(st);
     (void)p;
+    return rc > 0 ? 0 : rc;
+}
+
+int gg_map_keygroup_counts(gg_conn *c, const double bbox[4], int tag, gg_map_count_fn fn, void *arg)
+{
+    sqlite3_stmt *st = gg_stmt(c, SQL_KEYGROUP_COUNTS);
+    if (!st) return GG_EIO;
+    for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 1 + i, bbox[i]);
+    sqlite3_bind_int(st, 5, tag);
+    int rc = 0;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+                sqlite3_column_int64(st, 2), 0, 0);
+    sqlite3_reset(st);
     return rc > 0 ? 0 : rc;
 }
 
