@@ -9,11 +9,12 @@
  * fields "id_number,phone", the purpose and the filters) is committed
  * before any byte of the file is made.
  *
- * The file is built whole before it is sent (XLSX in a temporary file
- * under the files directory, CSV in memory), within the response limit of
- * the server (64 MiB): about 300,000 residents as XLSX. A larger export is
- * refused with 413 export_too_large; narrow the filters.
+ * The file is built in an unlinked temporary file under the files
+ * directory (XLSX by libxlsxwriter in constant-memory mode, CSV through a
+ * 1 MiB buffer) and sent from it (gg_req_body_file): memory stays bounded
+ * whatever the number of rows; the disk holds the file while it is sent.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ typedef struct exp_ctx {
     gg_pool *scratch;
     code_ent codes[CODE_CACHE];
     gg_xexport *x;
+    FILE *csv;          /* CSV: the temporary file, fed from buf */
+    gg_buf buf;
     uint64_t rows;
     gg_error err;
 } exp_ctx;
@@ -64,6 +67,14 @@ static const char *place_code(exp_ctx *x, int64_t id)
     return slot->code;
 }
 
+static int csv_flush(exp_ctx *x)
+{
+    if (x->buf.len && fwrite(x->buf.data, 1, x->buf.len, x->csv) != x->buf.len)
+        return gg_fail(&x->err, GG_EIO, 507, "storage_full", "", "cannot write the export file");
+    gg_buf_reset(&x->buf);
+    return 0;
+}
+
 static int each_row(void *arg, const gg_resident *res)
 {
     exp_ctx *x = arg;
@@ -71,25 +82,23 @@ static int each_row(void *arg, const gg_resident *res)
     gg_export_row_fill(&row, res, place_code(x, res->place_id));
     x->rows++;
     if (x->x) return gg_xexport_row(x->x, &row, &x->err);
-    if (gg_export_csv_row(&x->r->out, &row))
-        return gg_fail(&x->err, GG_ETOOBIG, 413, "export_too_large", "",
-                       "the export exceeds the response limit: narrow the filters");
-    return 0;
+    if (gg_export_csv_row(&x->buf, &row))
+        return gg_fail(&x->err, GG_ETOOBIG, 413, "export_too_large", "", "a row is too long");
+    return x->buf.len >= (1u << 20) ? csv_flush(x) : 0;
 }
 
-static int read_file_into(gg_req *r, const char *path)
+/* Sends the finished file at path: opened, unlinked (it lives on while
+ * open) and handed to the response. */
+static int send_file(gg_req *r, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot read the workbook");
-    char buf[65536];
-    size_t n;
-    int rc = 0;
-    while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (gg_buf_append(&r->out, buf, n))
-            rc = gg_fail(&r->err, GG_ETOOBIG, 413, "export_too_large", "",
-                         "the workbook exceeds the response limit: narrow the filters or use CSV");
-    fclose(f);
-    return rc;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb)) {
+        if (fd >= 0) close(fd);
+        return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot read the export file");
+    }
+    return gg_req_body_file(r, fd, (uint64_t)sb.st_size);
 }
 
 static int build(gg_req *r, exp_job *j)
@@ -105,17 +114,21 @@ static int build(gg_req *r, exp_job *j)
     x->scratch = gg_pool_new(1u << 20);
     if (!x->scratch) return GG_ENOMEM;
     gg_pool_cleanup(r->pool, (void (*)(void *))gg_pool_free, x->scratch);
-    char path[512] = "";
+    char path[512];
     gg_req_status(r, 200);
+    mkdir(gg_files_dir(), 0700);
+    snprintf(path, sizeof path, "%s/export-XXXXXX", gg_files_dir());
+    int fd = mkstemp(path);
+    if (fd < 0) return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot create a temporary file");
     if (j->xlsx) {
-        mkdir(gg_files_dir(), 0700);
-        snprintf(path, sizeof path, "%s/export-XXXXXX", gg_files_dir());
-        int fd = mkstemp(path);
-        if (fd < 0) return gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot create a temporary file");
         close(fd);
         rc = gg_xexport_open(path, gg_files_dir(), &x->x, &r->err);
     } else {
-        rc = gg_export_csv_header(&r->out);
+        gg_buf_init(&x->buf, 4u << 20);
+        x->csv = fdopen(fd, "wb");
+        if (!x->csv) close(fd);
+        rc = !x->csv ? gg_fail(&r->err, GG_EIO, 500, "export_io", "", "cannot open the export file")
+                     : gg_export_csv_header(&x->buf);
     }
     if (!rc) {
         rc = gg_residents_each(x->c, keys, &j->f, j->unmasked, each_row, x, &r->err);
@@ -124,13 +137,17 @@ static int build(gg_req *r, exp_job *j)
     if (x->x) {
         int rc2 = gg_xexport_close(x->x, rc ? NULL : &r->err);
         if (!rc) rc = rc2;
-        if (!rc) rc = read_file_into(r, path);
     }
-    if (path[0]) unlink(path);
-    if (rc) {
-        gg_buf_reset(&r->out);
-        return rc;
+    if (x->csv) {
+        if (!rc && (rc = csv_flush(x))) r->err = x->err;
+        if ((fflush(x->csv) || fsync(fileno(x->csv))) && !rc)
+            rc = gg_fail(&r->err, GG_EIO, 507, "storage_full", "", "cannot write the export file");
+        fclose(x->csv);
+        gg_buf_free(&x->buf);
     }
+    if (!rc) rc = send_file(r, path);
+    else unlink(path);
+    if (rc) return rc;
     r->content_type = j->xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                               : "text/csv; charset=utf-8";
     gg_req_header_add(r, "Content-Disposition",

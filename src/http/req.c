@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/str.h"
 #include "http/server.h"
@@ -188,4 +189,26 @@ int gg_err_field(gg_req *r, int rc, int status, const char *code, const char *fi
                  const char *msg)
 {
     return gg_fail(&r->err, rc, status, code, field, "%s", msg);
+}
+
+static void close_fd_cb(void *p)
+{
+    int *fd = p;
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+int gg_req_body_file(gg_req *r, int fd, uint64_t size)
+{
+    int *slot = gg_palloc(r->pool, sizeof *slot);
+    if (!slot) {
+        close(fd);
+        return GG_ENOMEM;
+    }
+    *slot = fd;
+    if (gg_pool_cleanup(r->pool, close_fd_cb, slot)) return GG_ENOMEM; /* closed at once */
+    r->body_fd = slot;
+    r->body_fd_size = size;
+    gg_buf_reset(&r->out);
+    return 0;
 }

@@ -63,6 +63,8 @@ struct gg_req {
     const char *hdr_values[GG_MAX_RESP_HEADERS];
     bool close_after;
     void *resp;                     /* a ready struct MHD_Response * (event streams) */
+    int *body_fd;                   /* the body is this open file (gg_req_body_file), or NULL */
+    uint64_t body_fd_size;
     size_t sent_bytes;              /* body length, for the access log */
     gg_error err;
     /* deferred write */
@@ -98,6 +100,11 @@ const char *gg_cursor_encode(gg_pool *p, const char *key);
 
 /* output */
 gg_jw *gg_req_json(gg_req *r, int status);  /* starts a JSON response body */
+/* The response body is the first size bytes of the open file fd (large
+ * downloads, never held in memory); status, content type and headers as
+ * for a buffer. Takes ownership of fd: it is closed once sent, or with the
+ * request's pool if the request ends otherwise (error, disconnect). */
+int gg_req_body_file(gg_req *r, int fd, uint64_t size);
 int gg_req_status(gg_req *r, int status);    /* empty body */
 int gg_req_header_add(gg_req *r, const char *name, const char *value);
 

@@ -218,16 +218,27 @@ static enum MHD_Result send_response(gg_req *r, int rc)
             return res;
         }
     }
-    if (rc < 0) gg_req_error(r, rc);
+    if (rc < 0) {
+        r->body_fd = NULL; /* the file (if any) closes with the pool */
+        gg_req_error(r, rc);
+    }
     if (!r->status) r->status = 500;
-    size_t len = 0;
-    char *data = gg_buf_steal(&r->out, &len);
-    r->sent_bytes = len;
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
-        len, data ? data : (char *)"", data ? gg_free : NULL);
-    if (!resp) {
-        gg_free(data);
-        return MHD_NO;
+    struct MHD_Response *resp;
+    if (r->body_fd && *r->body_fd >= 0) { /* a file body: MHD closes fd with the response */
+        resp = MHD_create_response_from_fd64(r->body_fd_size, *r->body_fd);
+        if (!resp) return MHD_NO; /* fd still closes with the pool */
+        *r->body_fd = -1;
+        r->sent_bytes = (size_t)r->body_fd_size;
+    } else {
+        size_t len = 0;
+        char *data = gg_buf_steal(&r->out, &len);
+        r->sent_bytes = len;
+        resp = MHD_create_response_from_buffer_with_free_callback(
+            len, data ? data : (char *)"", data ? gg_free : NULL);
+        if (!resp) {
+            gg_free(data);
+            return MHD_NO;
+        }
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             r->content_type ? r->content_type : "application/json; charset=utf-8");
