@@ -39,6 +39,8 @@ void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
  * next page exists, and its cursor is the id of the last row shown. So
  * next_cursor is null exactly when the list is done. */
 void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id);
+/* A query parameter true/false (absent: false); else 400 invalid_parameter. */
+int gg_api_query_bool(gg_req *r, const char *name, bool *out);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
 
 /* cases (api/cases.c) */

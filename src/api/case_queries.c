@@ -20,15 +20,7 @@ static int bad_param(gg_req *r, const char *name, const char *msg)
     return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
 }
 
-static int q_bool(gg_req *r, const char *name, bool *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = false;
-    if (!v) return 0;
-    if (strcmp(v, "true") == 0) *out = true;
-    else if (strcmp(v, "false") != 0) return bad_param(r, name, "use true or false");
-    return 0;
-}
+#define q_bool gg_api_query_bool
 
 static int q_id(gg_req *r, const char *name, int64_t *out)
 {

@@ -3,6 +3,8 @@
  */
 #include <stdio.h>
 
+#include <string.h>
+
 #include "api/api.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
@@ -84,4 +86,15 @@ void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_sho
     char key[24] = "";
     if (n > limit) snprintf(key, sizeof key, "%lld", (long long)last_shown_id);
     gg_api_list_end(w, p, key);
+}
+
+int gg_api_query_bool(gg_req *r, const char *name, bool *out)
+{
+    const char *v = gg_req_query(r, name);
+    *out = false;
+    if (!v) return 0;
+    if (strcmp(v, "true") == 0) *out = true;
+    else if (strcmp(v, "false") != 0)
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "use true or false");
+    return 0;
 }

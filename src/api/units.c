@@ -33,11 +33,13 @@ int gg_h_units_list(gg_req *r)
     int64_t after_id = 0;
     if (after[0] && gg_parse_i64(after, strlen(after), 0, INT64_MAX, &after_id))
         return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    bool targets;
+    if ((rc = gg_api_query_bool(r, "targets", &targets))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_unit *rows;
     int n;
-    rc = gg_unit_list(c, r->pool, r->who, after_id, limit + 1, &rows, &n);
+    rc = gg_unit_list(c, r->pool, r->who, targets, after_id, limit + 1, &rows, &n);
     if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot list units");
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);

@@ -109,8 +109,10 @@ int gg_place_history(gg_conn *c, gg_pool *p, int64_t place_id, int64_t after, in
 
 /* ---- units (departments, companies, property firms…) ---- */
 int gg_unit_get(gg_conn *c, gg_pool *p, int64_t id, gg_unit *out);
-int gg_unit_list(gg_conn *c, gg_pool *p, const gg_principal *scope, int64_t after, int limit,
-                 gg_unit **rows, int *n);
+/* Units in scope; with targets, also the units of the places above the
+ * caller's (those a case may be dispatched or summoned to), active only. */
+int gg_unit_list(gg_conn *c, gg_pool *p, const gg_principal *scope, bool targets, int64_t after,
+                 int limit, gg_unit **rows, int *n);
 int gg_unit_insert(gg_conn *w, gg_unit *u, gg_error *e);
 int gg_unit_update(gg_conn *w, const gg_unit *u, gg_error *e);
 

@@ -58,6 +58,31 @@ class Smoke(unittest.TestCase):
         self.assertEqual(st, 400)
         self.assertEqual(error_of(body)["field"], "limit")
 
+    def test_dispatch_targets_include_the_departments_above(self):
+        """Community staff list only their own units, but may dispatch to the
+        district's departments: ?targets=true lists those too (and nothing
+        from a sibling community)."""
+        admin = self.srv.login("admin")
+        st, every = admin.get("/api/v1/units?limit=200")
+        places = {}
+        for u in every["items"]:
+            st, pl = admin.get(f"/api/v1/places/{u['place_id']}")
+            places[u["id"]] = pl
+        c = self.srv.login("community01")
+        st, me = c.get("/api/v1/session")
+        st, own = c.get("/api/v1/units?limit=200")
+        st, targets = c.get("/api/v1/units?limit=200&targets=true")
+        self.assertEqual(st, 200, targets)
+        own_ids = {u["id"] for u in own["items"]}
+        target_ids = {u["id"] for u in targets["items"]}
+        district = {u for u, pl in places.items() if pl["kind"] == "district"}
+        self.assertTrue(district)
+        self.assertTrue(own_ids <= target_ids)
+        self.assertTrue(district <= target_ids, (district, target_ids))
+        self.assertFalse(district & own_ids)
+        st, body = c.get("/api/v1/units?targets=maybe")
+        self.assertEqual((st, error_of(body)["field"]), (400, "targets"))
+
     def test_next_cursor_is_null_exactly_when_done(self):
         """Every list: a page that ends at the last item carries no cursor, so a
         client never fetches an empty page (the demo city has 6 units)."""

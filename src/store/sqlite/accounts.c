@@ -97,6 +97,12 @@ static const char SQL_UNIT_LIST_ALL[] =
     "SELECT " UNIT_COLS " WHERE u.id > ?2 ORDER BY u.id LIMIT ?3";
 static const char SQL_UNIT_LIST_SCOPE[] =
     "SELECT " UNIT_COLS " WHERE u.id > ?2 AND " IN_SCOPE("p.path") " ORDER BY u.id LIMIT ?3";
+/* Dispatch targets: the units of the caller's places and their subtrees,
+ * and of the places above them (the district's departments). */
+static const char SQL_UNIT_LIST_TARGETS[] =
+    "SELECT " UNIT_COLS " WHERE u.id > ?2 AND u.active = 1 AND (" IN_SCOPE("p.path") " OR EXISTS "
+    "(SELECT 1 FROM json_each(?1) j WHERE substr(j.value, 1, length(p.path)) = p.path)) "
+    "ORDER BY u.id LIMIT ?3";
 static const char SQL_UNIT_INSERT[] =
     "INSERT INTO unit (name, kind, place_id, region, active, created_at, updated_at) "
     "VALUES (?1, ?2, ?3, (SELECT region FROM place WHERE id = ?3), 1, ?4, ?4)";
@@ -531,11 +537,11 @@ int gg_unit_get(gg_conn *c, gg_pool *p, int64_t id, gg_unit *out)
     return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }
 
-int gg_unit_list(gg_conn *c, gg_pool *p, const gg_principal *scope, int64_t after, int limit,
-                 gg_unit **rows, int *n)
+int gg_unit_list(gg_conn *c, gg_pool *p, const gg_principal *scope, bool targets, int64_t after,
+                 int limit, gg_unit **rows, int *n)
 {
     bool all = scope->global_scope;
-    sqlite3_stmt *st = gg_stmt(c, all ? SQL_UNIT_LIST_ALL : SQL_UNIT_LIST_SCOPE);
+    sqlite3_stmt *st = gg_stmt(c, all ? SQL_UNIT_LIST_ALL : targets ? SQL_UNIT_LIST_TARGETS : SQL_UNIT_LIST_SCOPE);
     if (!st) return GG_EIO;
     if (!all) {
         const char *js = scope_json(p, scope);

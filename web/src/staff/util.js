@@ -116,7 +116,7 @@ export async function loadRef(force = false) {
   if (refdata.loaded && !force) return refdata
   const [cats, units] = await Promise.all([
     get('/api/v1/categories').then((r) => r.items || []).catch(() => []),
-    all('/api/v1/units', {}, 2000).catch(() => []),
+    all('/api/v1/units', { targets: true }, 2000).catch(() => []),
   ])
   refdata.categories = cats
   refdata.units = units
