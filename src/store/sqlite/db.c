@@ -158,6 +158,14 @@ sqlite3_stmt *gg_stmt(gg_conn *c, const char *sql)
     return NULL;
 }
 
+int gg_stmt_run(gg_conn *c, sqlite3_stmt *st, gg_error *e, const char *what)
+{
+    if (!st) return gg_sqlite_fail(c, sqlite3_errcode(c->db), e, what);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(c, src, e, what);
+}
+
 int gg_exec(gg_conn *c, const char *sql, gg_error *e)
 {
     char *err = NULL;

@@ -11,7 +11,10 @@
 
 #include "store/store.h"
 
-#define GG_STMT_CACHE 128
+/* Statements cached per connection (keyed by the address of their SQL). All
+ * static SQL of the store goes through it (about 200 strings today); a full
+ * cache fails a request with a logged "statement cache full", never crashes. */
+#define GG_STMT_CACHE 512
 
 struct gg_conn {
     sqlite3 *db;
@@ -53,6 +56,9 @@ void gg_conn_close(gg_conn *c);
 /* The cached prepared statement for sql (a string constant: keyed by its
  * address), reset and with bindings cleared. NULL on failure (logged). */
 sqlite3_stmt *gg_stmt(gg_conn *c, const char *sql);
+/* Step st (from gg_stmt; NULL when that failed) to its end and reset it:
+ * 0 on SQLITE_DONE, else the failure in e as gg_sqlite_fail maps it. */
+int gg_stmt_run(gg_conn *c, sqlite3_stmt *st, gg_error *e, const char *what);
 int gg_exec(gg_conn *c, const char *sql, gg_error *e);
 
 /* Column text copied into the pool (NULL for SQL NULL or on OOM). */
