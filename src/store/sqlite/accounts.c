@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
@@ -19,9 +18,7 @@
 /* An account is in a scoped principal's view when one of its places, or its
  * unit's place, lies under one of the principal's roots (?1: JSON array of
  * root paths). */
-#define IN_SCOPE(alias_place_path)                                                   \
-    "EXISTS (SELECT 1 FROM json_each(?1) j WHERE " alias_place_path " >= j.value AND " \
-    alias_place_path " < substr(j.value, 1, length(j.value) - 1) || '0')"
+#define IN_SCOPE(alias_place_path) GG_SQL_UNDER_ANY(alias_place_path, "?1")
 
 static const char SQL_ACC_GET[] = "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id = ?1";
 static const char SQL_ACC_BY_NAME[] =
@@ -189,18 +186,10 @@ int gg_account_by_username(gg_conn *c, gg_pool *p, const char *username, gg_acco
     return 0;
 }
 
-/* JSON array of the principal's root paths, for the json_each scope filter. */
+/* JSON array of the principal's root paths, for IN_SCOPE. */
 static const char *scope_json(gg_pool *p, const gg_principal *s)
 {
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < s->nplaces; i++)
-        gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", s->place_paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
+    return gg_paths_json(p, (const char *const *)s->place_paths, s->nplaces);
 }
 
 int gg_account_list(gg_conn *c, gg_pool *p, const gg_principal *scope, int64_t after, int limit,

@@ -106,7 +106,7 @@ static const char SQL_CAT_INSERT[] =
     "active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)";
 static const char SQL_SUGGEST[] =
     "SELECT d.unit_id FROM dispatch_rule d JOIN place p ON p.id = d.place_id "
-    "WHERE d.category_id = ?1 AND ?2 >= p.path AND ?2 < substr(p.path, 1, length(p.path) - 1) || '0' "
+    "WHERE d.category_id = ?1 AND ?2 >= p.path AND ?2 < " GG_SQL_PATH_UPPER("p.path") " "
     "ORDER BY length(p.path) DESC LIMIT 1";
 static const char SQL_RULE_SET[] =
     "INSERT INTO dispatch_rule (category_id, place_id, unit_id, region) "
@@ -634,8 +634,7 @@ int gg_case_overdue_candidates(gg_conn *c, gg_pool *p, int64_t now, int limit, g
 #define BY_OWNER_USER "INDEXED BY gcase_owner_user WHERE g.owner_user_id = ?15"
 #define LIST_WHERE                                                                            \
     " AND g.place_path >= ?1 AND g.place_path < ?2 AND g.id < ?3 "                          \
-    "AND (?4 = '' OR EXISTS (SELECT 1 FROM json_each(?4) j WHERE g.place_path >= j.value "    \
-    "AND g.place_path < substr(j.value, 1, length(j.value) - 1) || '0')) "                    \
+    "AND (?4 = '' OR " GG_SQL_UNDER_ANY("g.place_path", "?4") ") "                            \
     "AND (?5 = '' OR g.kind = ?5) AND (?6 = '' OR g.state = ?6) "                            \
     "AND (?7 = 0 OR g.category_id = ?7) AND (?8 = 0 OR g.closed_at IS NULL) "                 \
     "AND (?9 = 0 OR g.overdue = 1) AND (?10 = 0 OR (g.closed_at IS NULL AND g.due_at < ?10)) " \
@@ -701,19 +700,6 @@ static const char *like_pattern(gg_pool *p, const char *q)
     return out;
 }
 
-static const char *paths_json(gg_pool *p, const char *const *paths, int n)
-{
-    if (!paths || n == 0) return "";
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
-}
-
 int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows, int *n)
 {
     size_t qlen = f->q ? gg_utf8_len(f->q, strlen(f->q)) : 0;
@@ -723,7 +709,7 @@ int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows
     if (!st) return GG_EIO;
     char upper[256];
     gg_path_upper(f->root_path, upper, sizeof upper);
-    const char *scope = paths_json(p, f->scope_paths, f->nscope);
+    const char *scope = f->scope_paths && f->nscope > 0 ? gg_paths_json(p, f->scope_paths, f->nscope) : "";
     if (!scope) return GG_ENOMEM;
     gg_bind_text(st, 1, f->root_path);
     gg_bind_text(st, 2, upper);

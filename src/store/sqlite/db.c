@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
@@ -196,6 +197,19 @@ void gg_path_upper(const char *path, char *out, size_t cap)
 {
     size_t n = gg_strlcpy(out, path, cap);
     if (n > 0 && out[n - 1] == '/') out[n - 1] = '0';
+}
+
+const char *gg_paths_json(gg_pool *p, const char *const *paths, int n)
+{
+    if (n > 0 && !paths) return NULL;
+    gg_buf b;
+    gg_buf_init(&b, 64 * 1024);
+    gg_buf_putc(&b, '[');
+    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
+    gg_buf_putc(&b, ']');
+    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
+    gg_buf_free(&b);
+    return out;
 }
 
 /* ---- readers ---- */

@@ -76,5 +76,17 @@ void gg_writer_stop(gg_store *s);
 /* Upper bound of the subtree range for a path prefix ending in '/':
  * "/1/5/" -> "/1/50" ('/' + 1 == '0'). */
 void gg_path_upper(const char *path, char *out, size_t cap);
+/* The same bound in SQL, for a path known only per row (a column, a
+ * json_each value): x is an SQL expression. */
+#define GG_SQL_PATH_UPPER(x) "substr(" x ", 1, length(" x ") - 1) || '0'"
+/* SQL: the path column col lies under one of the root paths of the JSON
+ * array bound at param (see gg_paths_json). */
+#define GG_SQL_UNDER_ANY(col, param)                                                  \
+    "EXISTS (SELECT 1 FROM json_each(" param ") j WHERE " col " >= j.value AND " col \
+    " < " GG_SQL_PATH_UPPER("j.value") ")"
+/* JSON array of n place paths in p, to bind for GG_SQL_UNDER_ANY (a path is
+ * digits and '/': nothing to escape). NULL on out of memory, or n > 0 paths
+ * given as NULL (a caller's slip fails closed, never unscoped). */
+const char *gg_paths_json(gg_pool *p, const char *const *paths, int n);
 
 #endif

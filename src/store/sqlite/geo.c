@@ -334,7 +334,7 @@ static const char SQL_KEYGROUP_COUNTS[] =
     "CROSS JOIN place g CROSS JOIN resident_tag t "
     "WHERE r.max_lon >= ?1 AND r.min_lon <= ?3 AND r.max_lat >= ?2 AND r.min_lat <= ?4 "
     "AND g.id = r.id AND g.kind = 'grid' AND g.active = 1 "
-    "AND t.place_path >= g.path AND t.place_path < substr(g.path, 1, length(g.path) - 1) || '0' "
+    "AND t.place_path >= g.path AND t.place_path < " GG_SQL_PATH_UPPER("g.path") " "
     "AND (?5 = 0 OR t.tag = ?5) GROUP BY t.place_path, t.tag";
 
 static void bind_cases(sqlite3_stmt *st, const double bbox[4], int64_t now, int64_t soon, int state)

@@ -561,8 +561,7 @@ static int res_sql(const gg_resident_filter *f, gg_buf *b)
     gg_buf_puts(b, "WHERE r.place_path >= ?1 AND r.place_path < ?2 AND ");
     gg_buf_puts(b, big && !q ? "r.id > ?3" : "+r.id > ?3");
     if (f->nscope > 0)
-        gg_buf_puts(b, " AND EXISTS (SELECT 1 FROM json_each(?4) j WHERE r.place_path >= j.value "
-                       "AND r.place_path < substr(j.value, 1, length(j.value) - 1) || '0')");
+        gg_buf_puts(b, " AND " GG_SQL_UNDER_ANY("r.place_path", "?4"));
     if (f->residence) gg_buf_puts(b, " AND r.residence = ?5");
     if (f->tag) gg_buf_puts(b, " AND (r.tags & ?6) != 0");
     if (f->tag && f->level > 1)
@@ -590,13 +589,7 @@ static int res_bind(sqlite3_stmt *st, gg_pool *p, const gg_keys *k, const gg_res
     gg_bind_text(st, 2, upper);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
-        gg_buf b;
-        gg_buf_init(&b, 64 * 1024);
-        gg_buf_putc(&b, '[');
-        for (int i = 0; i < f->nscope; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", f->scope_paths[i]);
-        gg_buf_putc(&b, ']');
-        const char *js = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-        gg_buf_free(&b);
+        const char *js = gg_paths_json(p, f->scope_paths, f->nscope);
         if (!js) return GG_ENOMEM;
         gg_bind_text(st, 4, js);
     }

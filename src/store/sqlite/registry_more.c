@@ -409,7 +409,7 @@ int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_ta
 {
     sqlite3_stmt *st = gg_stmt(c,
         "SELECT pl.id, t.tag, count(*) FROM place pl JOIN resident_tag t "
-        "ON t.place_path >= pl.path AND t.place_path < substr(pl.path, 1, length(pl.path) - 1) || '0' "
+        "ON t.place_path >= pl.path AND t.place_path < " GG_SQL_PATH_UPPER("pl.path") " "
         "WHERE pl.kind = ?3 AND pl.path >= ?1 AND pl.path < ?2 "
         "GROUP BY pl.id, t.tag ORDER BY pl.id, t.tag LIMIT 100000");
     if (!st) return GG_EIO;

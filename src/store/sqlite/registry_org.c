@@ -7,25 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/place.h"
 #include "domain/registry.h"
 #include "store/sqlite/registry_int.h"
-
-static const char *scope_json(gg_pool *p, const char *const *paths, int n)
-{
-    if (!paths || n <= 0) return NULL;
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
-}
 
 /* ?1 ?2 root range, ?3 after id, ?4 scope paths (JSON or NULL), ?5 kind, ?6 q,
  * ?7 place, ?8 limit. */
@@ -35,8 +21,7 @@ static const char *scope_json(gg_pool *p, const char *const *paths, int n)
 #define LIST_WHERE_SUB(kindcol, qcol) LIST_WHERE_ID("+x.id", kindcol, qcol)
 #define LIST_WHERE_ID(idcol, kindcol, qcol)                                                   \
     " WHERE x.place_path >= ?1 AND x.place_path < ?2 AND " idcol " > ?3 AND (?4 IS NULL OR " \
-    "EXISTS (SELECT 1 FROM json_each(?4) j WHERE x.place_path >= j.value AND x.place_path " \
-    "< substr(j.value, 1, length(j.value) - 1) || '0')) AND (?5 IS NULL OR " kindcol       \
+    GG_SQL_UNDER_ANY("x.place_path", "?4") ") AND (?5 IS NULL OR " kindcol                  \
     " = ?5) AND (?6 IS NULL OR substr(" qcol ", 1, length(?6)) = ?6) AND (?7 = 0 OR "       \
     "x.place_id = ?7) ORDER BY x.id LIMIT ?8"
 
@@ -49,7 +34,7 @@ static int bind_list(sqlite3_stmt *st, gg_pool *p, const gg_reg_filter *f, const
     gg_bind_text(st, 2, upper);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
-        const char *js = scope_json(p, f->scope_paths, f->nscope);
+        const char *js = gg_paths_json(p, f->scope_paths, f->nscope);
         if (!js) return GG_ENOMEM;
         gg_bind_text(st, 4, js);
     }
