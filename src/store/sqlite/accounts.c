@@ -110,13 +110,6 @@ static const char SQL_AUDIT[] =
     "INSERT INTO audit (at, account_id, action, object_type, object_id, ip, detail) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-static int step_done(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
-
 /* ---- accounts ---- */
 
 static void acc_row(gg_pool *p, sqlite3_stmt *st, gg_account *a)
@@ -233,13 +226,13 @@ static int set_places(gg_conn *w, const gg_account *a, gg_error *e)
     sqlite3_stmt *st = gg_stmt(w, SQL_ACC_PLACES_DEL);
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "account places");
     sqlite3_bind_int64(st, 1, a->id);
-    int rc = step_done(w, st, e, "account places");
+    int rc = gg_stmt_run(w, st, e, "account places");
     for (int i = 0; !rc && i < a->nplaces; i++) {
         st = gg_stmt(w, SQL_ACC_PLACE_ADD);
         if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "account places");
         sqlite3_bind_int64(st, 1, a->id);
         sqlite3_bind_int64(st, 2, a->place_ids[i]);
-        rc = step_done(w, st, e, "account places");
+        rc = gg_stmt_run(w, st, e, "account places");
     }
     return rc;
 }
@@ -298,7 +291,7 @@ int gg_account_set_password(gg_conn *w, int64_t id, const char *pwhash, gg_error
     sqlite3_bind_int64(st, 1, id);
     gg_bind_text(st, 2, pwhash);
     sqlite3_bind_int64(st, 3, gg_now_us());
-    return step_done(w, st, e, "password");
+    return gg_stmt_run(w, st, e, "password");
 }
 
 int gg_account_password_hash(gg_conn *c, int64_t id, char *hash_out, size_t cap)
@@ -324,7 +317,7 @@ int gg_account_login_result(gg_conn *w, int64_t id, bool ok, int max_failures, i
         sqlite3_bind_int64(st, 3, lock_until);
         sqlite3_bind_int64(st, 4, gg_now_us());
     }
-    return step_done(w, st, e, "login result");
+    return gg_stmt_run(w, st, e, "login result");
 }
 
 /* ---- sessions ---- */
@@ -340,7 +333,7 @@ int gg_session_insert(gg_conn *w, const gg_session_rec *s, gg_error *e)
     sqlite3_bind_int64(st, 5, s->expires_at);
     gg_bind_text(st, 6, s->ip);
     gg_bind_text(st, 7, s->user_agent);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_get(gg_conn *c, const unsigned char hash[32], gg_session_rec *out)
@@ -372,7 +365,7 @@ static int session_by_hash(gg_conn *w, const char *sql, const unsigned char hash
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session");
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
     if (v) sqlite3_bind_int64(st, 2, v);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_touch(gg_conn *w, const unsigned char hash[32], int64_t now, gg_error *e)
@@ -392,7 +385,7 @@ int gg_session_delete_user(gg_conn *w, int64_t user_id, const unsigned char *kee
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session");
     sqlite3_bind_int64(st, 1, user_id);
     if (keep_hash) sqlite3_bind_blob(st, 2, keep_hash, 32, SQLITE_TRANSIENT);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_purge(gg_conn *w, int64_t now, int64_t idle_us, gg_error *e)
@@ -401,7 +394,7 @@ int gg_session_purge(gg_conn *w, int64_t now, int64_t idle_us, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session purge");
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, idle_us);
-    return step_done(w, st, e, "session purge");
+    return gg_stmt_run(w, st, e, "session purge");
 }
 
 int gg_principal_load(gg_conn *c, gg_pool *p, int64_t user_id, gg_principal *out)
@@ -442,7 +435,7 @@ int gg_apikey_insert(gg_conn *w, gg_apikey_rec *k, const unsigned char hash[32],
     gg_bind_text(st, 3, k->prefix);
     sqlite3_bind_blob(st, 4, hash, 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, k->created_at);
-    int rc = step_done(w, st, e, "api key");
+    int rc = gg_stmt_run(w, st, e, "api key");
     if (!rc) k->id = sqlite3_last_insert_rowid(w->db);
     return rc;
 }
@@ -494,7 +487,7 @@ int gg_apikey_revoke(gg_conn *w, int64_t id, int64_t now, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "api key");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);
-    int rc = step_done(w, st, e, "api key");
+    int rc = gg_stmt_run(w, st, e, "api key");
     if (!rc && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such active key");
     return rc;

@@ -25,9 +25,8 @@ int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, g
     gg_bind_text(st, 2, a->mime);
     sqlite3_bind_int64(st, 3, a->size);
     sqlite3_bind_int64(st, 4, a->at);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "attachment");
+    int rc = gg_stmt_run(w, st, e, "attachment");
+    if (rc) return rc;
     if (!(st = gg_stmt(w, SQL_LINK))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "attachment");
     sqlite3_bind_int64(st, 1, a->case_id);
     gg_bind_text(st, 2, a->sha256);
@@ -36,11 +35,9 @@ int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, g
     if (a->uploaded_by) sqlite3_bind_int64(st, 5, a->uploaded_by);
     sqlite3_bind_int64(st, 6, a->at);
     gg_bind_text(st, 7, region);
-    src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "attachment");
-    a->id = sqlite3_last_insert_rowid(w->db);
-    return 0;
+    rc = gg_stmt_run(w, st, e, "attachment");
+    if (!rc) a->id = sqlite3_last_insert_rowid(w->db);
+    return rc;
 }
 
 static void row(gg_pool *p, sqlite3_stmt *st, gg_attachment_rec *a)

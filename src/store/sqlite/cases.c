@@ -120,13 +120,6 @@ static const char SQL_OVERDUE[] =
     "SELECT " CASE_COLS " FROM gcase WHERE closed_at IS NULL AND due_at < ?1 AND overdue = 0 "
     "AND o_paused = 0 ORDER BY due_at LIMIT ?2";
 
-static int done(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
-
 static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 {
     if (v) sqlite3_bind_int64(st, i, v);
@@ -281,7 +274,7 @@ static int rollup(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f, gg_er
                      d->satisfied};
     for (int i = 0; i < 12; i++) sqlite3_bind_int(st, 5 + i, v[i]);
     gg_bind_text(st, 17, c->region);
-    return done(w, st, e, "rollup");
+    return gg_stmt_run(w, st, e, "rollup");
 }
 
 static int flow(gg_conn *w, const gg_case *c, gg_case_flow_rec *f, gg_error *e)
@@ -303,7 +296,7 @@ static int flow(gg_conn *w, const gg_case *c, gg_case_flow_rec *f, gg_error *e)
     gg_bind_text(st, 13, c->region);
     bind_opt(st, 14, f->due_at);
     sqlite3_bind_int(st, 15, f->rollup_day);
-    int rc = done(w, st, e, "flow");
+    int rc = gg_stmt_run(w, st, e, "flow");
     if (!rc) f->id = sqlite3_last_insert_rowid(w->db);
     if (!rc) rc = rollup(w, c, f, e);
     if (!rc) rc = gg_outbox_case_step(w, c, f, e); /* its webhooks, same transaction */
@@ -320,14 +313,14 @@ int gg_case_insert(gg_conn *w, gg_case *c, gg_case_flow_rec *f, gg_error *e)
     if (!(st = gg_stmt(w, SQL_INSERT))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "case");
     c->version = 1;
     bind_case(st, c);
-    int rc = done(w, st, e, "case insert");
+    int rc = gg_stmt_run(w, st, e, "case insert");
     if (rc) return rc;
     if (!(st = gg_stmt(w, SQL_FTS_INSERT))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "fts");
     sqlite3_bind_int64(st, 1, c->id);
     gg_bind_text(st, 2, c->title);
     gg_bind_text(st, 3, c->description ? c->description : "");
     gg_bind_text(st, 4, c->address ? c->address : "");
-    if ((rc = done(w, st, e, "fts"))) return rc;
+    if ((rc = gg_stmt_run(w, st, e, "fts"))) return rc;
     return flow(w, c, f, e);
 }
 
@@ -339,7 +332,7 @@ int gg_case_update(gg_conn *w, gg_case *c, int64_t expect_version, gg_case_flow_
     c->version = expect_version + 1;
     bind_case(st, c);
     sqlite3_bind_int64(st, 55, expect_version);
-    int rc = done(w, st, e, "case update");
+    int rc = gg_stmt_run(w, st, e, "case update");
     if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "stale_version", "version",
@@ -388,7 +381,7 @@ static int case_unit_op(gg_conn *w, const char *sql, int64_t case_id, int64_t un
     sqlite3_bind_int64(st, 1, case_id);
     sqlite3_bind_int64(st, 2, unit_id);
     if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int64(st, 3, v); /* at, rating */
-    int rc = done(w, st, e, "case unit");
+    int rc = gg_stmt_run(w, st, e, "case unit");
     if (!rc && sql == SQL_UNIT_REPORT && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "already_reported", "",
                        "your unit has already reported in (or was not summoned)");
@@ -544,7 +537,7 @@ int gg_dispatch_rule_set(gg_conn *w, int64_t category_id, int64_t place_id, int6
     sqlite3_bind_int64(st, 1, category_id);
     sqlite3_bind_int64(st, 2, place_id);
     sqlite3_bind_int64(st, 3, unit_id);
-    return done(w, st, e, "dispatch rule");
+    return gg_stmt_run(w, st, e, "dispatch rule");
 }
 
 int gg_calendar_days(gg_conn *c, gg_pool *p, gg_calendar_day **rows, int *n)
@@ -573,7 +566,7 @@ int gg_calendar_day_set(gg_conn *w, const char *day, const char *kind, gg_error 
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "calendar");
     gg_bind_text(st, 1, day);
     if (kind) gg_bind_text(st, 2, kind);
-    return done(w, st, e, "calendar");
+    return gg_stmt_run(w, st, e, "calendar");
 }
 
 /* ---- rollups ---- */

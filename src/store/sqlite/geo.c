@@ -253,9 +253,8 @@ int gg_poi_insert(gg_conn *w, gg_poi *poi, gg_error *e)
     sqlite3_bind_int64(st, 9, poi->duty_from);
     sqlite3_bind_int64(st, 10, poi->duty_to);
     sqlite3_bind_int64(st, 11, poi->created_at ? poi->created_at : gg_now_us());
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "store the point");
+    int rc = gg_stmt_run(w, st, e, "store the point");
+    if (rc) return rc;
     poi->id = sqlite3_last_insert_rowid(w->db);
     return 0;
 }
@@ -428,7 +427,5 @@ int gg_map_demo_scatter_cases(gg_conn *w, const char *root_path, const double bo
     gg_bind_text(st, 1, root_path);
     gg_bind_text(st, 2, upper);
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 3 + i, box[i]);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "place the demo cases");
+    return gg_stmt_run(w, st, e, "place the demo cases");
 }

@@ -213,9 +213,7 @@ static int history(gg_conn *w, int64_t place_id, int64_t actor, const char *acti
     gg_bind_text(st, 9, old_name);
     gg_bind_text(st, 10, new_name);
     gg_bind_text(st, 11, region);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "place history");
+    return gg_stmt_run(w, st, e, "place history");
 }
 
 int gg_place_insert(gg_conn *w, gg_place *pl, int64_t actor, gg_error *e)
@@ -268,9 +266,8 @@ int gg_place_update(gg_conn *w, const gg_place *pl, int64_t expect_version, int6
     gg_bind_text(st, 4, pl->dedicated_kind);
     sqlite3_bind_int64(st, 5, gg_now_us());
     sqlite3_bind_int64(st, 6, expect_version);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "place update");
+    int rc = gg_stmt_run(w, st, e, "place update");
+    if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "stale_version", "version",
                        "the place was changed by someone else; reload it and try again");
@@ -322,9 +319,8 @@ int gg_place_set_active(gg_conn *w, int64_t id, bool active, int64_t actor, gg_e
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int(st, 2, active);
     sqlite3_bind_int64(st, 3, gg_now_us());
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "place state");
+    int rc = gg_stmt_run(w, st, e, "place state");
+    if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such place");
     return history(w, id, actor, active ? "activate" : "deactivate", 0, 0, NULL, NULL, NULL, NULL,

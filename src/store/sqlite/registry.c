@@ -309,9 +309,8 @@ static int after_write(gg_conn *w, const gg_resident *r, int64_t id, const res_w
         sqlite3_bind_int64(st, 1, x->household_id);
         sqlite3_bind_int64(st, 2, id);
         sqlite3_bind_int64(st, 3, x->now);
-        int src = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "household head");
+        int rc = gg_stmt_run(w, st, e, "household head");
+        if (rc) return rc;
     }
     if (!tags || old_tags == r->tags) return 0;
     return gg_res_tags_sync(w, id, x->path, old_tags, r->tags, x->now, e);
@@ -373,9 +372,8 @@ int gg_resident_insert_new(gg_conn *w, const gg_keys *k, const gg_resident *r,
     sqlite3_stmt *st = gg_stmt(w, SQL_RES_INSERT);
     if (!st) return GG_EIO;
     bind_resident(st, r, &x);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "resident");
+    int rc = gg_stmt_run(w, st, e, "resident");
+    if (rc) return rc;
     *id = sqlite3_last_insert_rowid(w->db);
     return after_write(w, r, *id, &x, 0, true, e);
 }

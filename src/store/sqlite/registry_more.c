@@ -94,9 +94,7 @@ int gg_house_find_or_add(gg_conn *w, int64_t place_id, const char *path, const c
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, verified_at);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "house");
+    return gg_stmt_run(w, st, e, "house");
 }
 
 int gg_household_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
@@ -167,9 +165,7 @@ static int tag_put(gg_conn *w, int64_t rid, int tag, int level, int64_t since, i
     sqlite3_bind_int64(st, 4, since);
     if (days) sqlite3_bind_int64(st, 5, base + days * DAY_US);
     gg_bind_text(st, 6, path);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tag");
+    return gg_stmt_run(w, st, e, "tag");
 }
 
 static int tag_del(gg_conn *w, int64_t rid, int tag, gg_error *e)
@@ -178,15 +174,23 @@ static int tag_del(gg_conn *w, int64_t rid, int tag, gg_error *e)
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, rid);
     sqlite3_bind_int(st, 2, tag);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "tag");
+    int rc = gg_stmt_run(w, st, e, "tag");
+    if (rc) return rc;
     if (tag < (int)GG_ARRAY_LEN(special_del) && special_del[tag]) {
         sqlite3_stmt *s2 = gg_stmt(w, special_del[tag]);
         if (s2) sqlite3_bind_int64(s2, 1, rid);
         return gg_stmt_run(w, s2, e, "special group");
     }
     return 0;
+}
+
+/* resident.tags, the bit set of the rows of resident_tag, brought up to date. */
+static int tag_bits(gg_conn *w, int64_t resident_id, gg_error *e)
+{
+    sqlite3_stmt *st = gg_stmt(w, SQL_TAG_BITS);
+    if (!st) return GG_EIO;
+    sqlite3_bind_int64(st, 1, resident_id);
+    return gg_stmt_run(w, st, e, "tags");
 }
 
 int gg_res_tags_sync(gg_conn *w, int64_t resident_id, const char *path, uint32_t old_tags,
@@ -198,13 +202,7 @@ int gg_res_tags_sync(gg_conn *w, int64_t resident_id, const char *path, uint32_t
         if (is && !was) rc = tag_put(w, resident_id, t, gg_tag_def_get(t)->level, now, now, path, e);
         else if (was && !is) rc = tag_del(w, resident_id, t, e);
     }
-    if (rc) return rc;
-    sqlite3_stmt *st = gg_stmt(w, SQL_TAG_BITS);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, resident_id);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tags");
+    return rc ? rc : tag_bits(w, resident_id, e);
 }
 
 int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n)
@@ -250,13 +248,7 @@ int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t 
     int rc = level > 0 ? tag_put(w, resident_id, tag, level, since ? since : now,
                                  last ? last : since ? since : now, path, e)
                        : tag_del(w, resident_id, tag, e);
-    if (rc) return rc;
-    st = gg_stmt(w, SQL_TAG_BITS);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, resident_id);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tags");
+    return rc ? rc : tag_bits(w, resident_id, e);
 }
 
 /* ---- visits ------------------------------------------------------------------ */

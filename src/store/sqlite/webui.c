@@ -72,9 +72,7 @@ int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_erro
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "client key");
     sqlite3_bind_int64(st, 1, case_id);
     gg_bind_text(st, 2, key);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "client key");
+    return gg_stmt_run(w, st, e, "client key");
 }
 
 int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
