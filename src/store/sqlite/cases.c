@@ -702,7 +702,8 @@ int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows
     if (!st) return GG_EIO;
     char upper[256];
     gg_path_upper(f->root_path, upper, sizeof upper);
-    const char *scope = f->scope_paths && f->nscope > 0 ? gg_paths_json(p, f->scope_paths, f->nscope) : "";
+    const char *scope =
+        f->scope_paths && f->nscope > 0 ? gg_paths_json(p, f->scope_paths, f->nscope) : "";
     if (!scope) return GG_ENOMEM;
     gg_bind_text(st, 1, f->root_path);
     gg_bind_text(st, 2, upper);

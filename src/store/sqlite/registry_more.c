@@ -208,7 +208,7 @@ int gg_res_tags_sync(gg_conn *w, int64_t resident_id, const char *path, uint32_t
 int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n)
 {
     sqlite3_stmt *st = gg_stmt(c, "SELECT tag, level, since, next_due FROM resident_tag "
-                               "WHERE resident_id = ?1 ORDER BY tag");
+                                  "WHERE resident_id = ?1 ORDER BY tag");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     gg_res_tag *out = gg_pcalloc(p, sizeof *out * GG_TAG__COUNT);
@@ -231,8 +231,8 @@ int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t 
 {
     (void)actor;
     sqlite3_stmt *st = gg_stmt(w, "SELECT place_path, (SELECT max(at) FROM visit v WHERE "
-                               "v.resident_id = r.id), (SELECT since FROM resident_tag t WHERE "
-                               "t.resident_id = r.id AND t.tag = ?2) FROM resident r WHERE r.id = ?1");
+                                  "v.resident_id = r.id), (SELECT since FROM resident_tag t WHERE "
+                                  "t.resident_id = r.id AND t.tag = ?2) FROM resident r WHERE r.id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     sqlite3_bind_int(st, 2, tag);
@@ -256,8 +256,8 @@ int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t 
 int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
 {
     sqlite3_stmt *st = gg_stmt(w, "INSERT INTO visit (resident_id, visitor_id, at, method, note, "
-                               "place_path, region) SELECT id, ?2, ?3, ?4, ?5, place_path, region "
-                               "FROM resident WHERE id = ?1");
+                                  "place_path, region) SELECT id, ?2, ?3, ?4, ?5, place_path, region "
+                                  "FROM resident WHERE id = ?1");
     if (!st) return GG_EIO;
     if (!v->at) v->at = gg_now_us();
     sqlite3_bind_int64(st, 1, v->resident_id);
@@ -312,7 +312,7 @@ int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id,
                   gg_visit **rows, int *n)
 {
     sqlite3_stmt *st = gg_stmt(c, "SELECT id, resident_id, visitor_id, at, method, note, place_path "
-                               "FROM visit WHERE resident_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+                                  "FROM visit WHERE resident_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     sqlite3_bind_int64(st, 2, after_id);
@@ -457,7 +457,7 @@ int gg_account_set_can_reveal(gg_conn *w, int64_t account_id, bool on, gg_error 
 int gg_reveal_audit(gg_conn *w, gg_reveal_rec *a, gg_error *e)
 {
     sqlite3_stmt *st = gg_stmt(w, "INSERT INTO reveal_audit (at, actor_id, record_type, record_id, "
-                               "field, purpose, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                  "field, purpose, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!a->at) a->at = gg_now_us();
     if (st) {
         sqlite3_bind_int64(st, 1, a->at);

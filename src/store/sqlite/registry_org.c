@@ -87,8 +87,8 @@ int gg_house_insert(gg_conn *w, gg_house *h, gg_error *e)
     int rc = p ? gg_reg_place(w, p, h->place_id, GG_REG_HOME_KINDS, &path, &region, e) : GG_ENOMEM;
     if (rc) goto out;
     sqlite3_stmt *st = gg_stmt(w, "INSERT INTO house (place_id, place_path, room, use, area, "
-                               "owner_name, verified_at, region, created_at, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?7)");
+                                  "owner_name, verified_at, region, created_at, updated_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?7)");
     if (st) {
         sqlite3_bind_int64(st, 1, h->place_id);
         gg_bind_text(st, 2, path);
@@ -110,8 +110,8 @@ int gg_house_update(gg_conn *w, const gg_house *h, gg_error *e)
 {
     /* an edit by a grid worker is a verification of the house */
     sqlite3_stmt *st = gg_stmt(w, "UPDATE house SET room = ?2, use = ?3, area = ?4, owner_name = ?5, "
-                               "verified_at = ?6, updated_at = ?6, version = version + 1 "
-                               "WHERE id = ?1");
+                                  "verified_at = ?6, updated_at = ?6, version = version + 1 "
+                                  "WHERE id = ?1");
     if (st) {
         sqlite3_bind_int64(st, 1, h->id);
         gg_bind_text(st, 2, h->room);
@@ -180,8 +180,8 @@ int gg_household_insert(gg_conn *w, gg_household *h, gg_error *e)
     if (!rc && h->house_id) rc = gg_reg_row_within(w, "house", h->house_id, path, "house_id", e);
     if (rc) goto out;
     sqlite3_stmt *st = gg_stmt(w, "INSERT INTO household (place_id, place_path, house_id, number, "
-                               "address, region, created_at, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+                                  "address, region, created_at, updated_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
     if (st) {
         sqlite3_bind_int64(st, 1, h->place_id);
         gg_bind_text(st, 2, path);
@@ -213,7 +213,7 @@ int gg_household_update(gg_conn *w, const gg_household *h, gg_error *e)
                            "the head must be a member of the household");
     }
     sqlite3_stmt *st = gg_stmt(w, "UPDATE household SET number = ?2, address = ?3, head_id = ?4, "
-                               "house_id = ?5, version = version + 1, updated_at = ?6 WHERE id = ?1");
+                                  "house_id = ?5, version = version + 1, updated_at = ?6 WHERE id = ?1");
     if (st) {
         sqlite3_bind_int64(st, 1, h->id);
         gg_bind_text(st, 2, h->number);
@@ -416,7 +416,7 @@ int gg_facility_insert(gg_conn *w, gg_facility *f, gg_error *e)
     int rc = p ? gg_reg_place(w, p, f->place_id, kinds, &path, &region, e) : GG_ENOMEM;
     if (rc) goto out;
     sqlite3_stmt *st = gg_stmt(w, "INSERT INTO facility (place_id, place_path, kind, name, address, region, "
-                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     f->created_at = gg_now_us();
     if (st) {
         sqlite3_bind_int64(st, 1, f->place_id);
@@ -438,7 +438,7 @@ int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char 
                      gg_facility **rows, int *n)
 {
     sqlite3_stmt *st = gg_stmt(c, "SELECT x.id, x.place_id, x.kind, x.name, x.address, x.created_at "
-                               "FROM facility x" LIST_WHERE_SUB("x.kind", "x.name"));
+                                  "FROM facility x" LIST_WHERE_SUB("x.kind", "x.name"));
     if (!st) return GG_EIO;
     int rc = bind_list(st, p, f, kind, 0);
     gg_facility *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
