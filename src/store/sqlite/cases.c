@@ -574,12 +574,9 @@ int gg_calendar_day_set(gg_conn *w, const char *day, const char *kind, gg_error 
 int gg_rollup_sum_get(gg_conn *c, const char *root_path, int32_t from_day, int32_t to_day,
                       const char *kind, int64_t category_id, gg_rollup_sum *out)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_ROLLUP_SUM);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, from_day);
     sqlite3_bind_int(st, 4, to_day);
     gg_bind_text(st, 5, kind ? kind : "");
@@ -700,13 +697,10 @@ int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows
     const char *sql = list_sql[path][qlen == 0 ? 0 : qlen >= 3 ? 1 : 2];
     sqlite3_stmt *st = gg_stmt(c, sql);
     if (!st) return GG_EIO;
-    char upper[256];
-    gg_path_upper(f->root_path, upper, sizeof upper);
     const char *scope =
         f->scope_paths && f->nscope > 0 ? gg_paths_json(p, f->scope_paths, f->nscope) : "";
     if (!scope) return GG_ENOMEM;
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id > 0 ? f->after_id : INT64_MAX);
     gg_bind_text(st, 4, scope);
     gg_bind_text(st, 5, f->kind ? gg_wf_kind_name(f->kind) : "");

@@ -193,10 +193,13 @@ int gg_bind_text(sqlite3_stmt *st, int i, const char *s)
     return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-void gg_path_upper(const char *path, char *out, size_t cap)
+void gg_bind_path_range(sqlite3_stmt *st, int i, const char *root)
 {
-    size_t n = gg_strlcpy(out, path, cap);
-    if (n > 0 && out[n - 1] == '/') out[n - 1] = '0';
+    char upper[512]; /* a place path is at most 511 bytes (places.c) */
+    size_t n = gg_strlcpy(upper, root, sizeof upper);
+    if (n > 0 && n < sizeof upper && upper[n - 1] == '/') upper[n - 1] = '0';
+    gg_bind_text(st, i, root);
+    gg_bind_text(st, i + 1, upper);
 }
 
 const char *gg_paths_json(gg_pool *p, const char *const *paths, int n)

@@ -73,10 +73,11 @@ void gg_case_event_note(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f)
 int gg_writer_start(gg_store *s, gg_error *e);
 void gg_writer_stop(gg_store *s);
 
-/* Upper bound of the subtree range for a path prefix ending in '/':
- * "/1/5/" -> "/1/50" ('/' + 1 == '0'). */
-void gg_path_upper(const char *path, char *out, size_t cap);
-/* The same bound in SQL, for a path known only per row (a column, a
+/* Bind a path prefix ending in '/' and the upper bound of its subtree at i
+ * and i + 1 ("/1/5/" and "/1/50": '/' + 1 == '0'), for
+ * "path >= ?i AND path < ?i+1". */
+void gg_bind_path_range(sqlite3_stmt *st, int i, const char *root);
+/* The same upper bound in SQL, for a path known only per row (a column, a
  * json_each value): x is an SQL expression. */
 #define GG_SQL_PATH_UPPER(x) "substr(" x ", 1, length(" x ") - 1) || '0'"
 /* SQL: the path column col lies under one of the root paths of the JSON

@@ -148,12 +148,9 @@ int gg_boundary_in_bbox(gg_conn *c, gg_pool *p, const double bbox[4], int kind, 
 int gg_boundary_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind, int64_t after,
                         int limit, gg_boundary_rec **rows, int *n)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_SUBTREE);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 5, kind_or_empty(kind));
     sqlite3_bind_int64(st, 6, after);
     sqlite3_bind_int(st, 7, limit);
@@ -398,12 +395,9 @@ int gg_map_keygroup_counts(gg_conn *c, const double bbox[4], int tag, gg_map_cou
 int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t to,
                        gg_map_count_fn fn, void *arg)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_HEAT);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
     int rc = 0;
@@ -420,12 +414,9 @@ static const char SQL_SCATTER[] =
 
 int gg_map_demo_scatter_cases(gg_conn *w, const char *root_path, const double box[4], gg_error *e)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(w, SQL_SCATTER);
     if (!st) return gg_fail(e, GG_EIO, 500, "internal", "", "cannot place the demo cases");
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 3 + i, box[i]);
     return gg_stmt_run(w, st, e, "place the demo cases");
 }

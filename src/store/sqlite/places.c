@@ -137,12 +137,9 @@ int gg_place_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind,
                      bool include_inactive, const char *after, int limit, gg_place **rows,
                      int *n)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, kind ? SQL_SUBTREE_KIND : SQL_SUBTREE);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, after ? after : "");
     sqlite3_bind_int(st, 4, include_inactive);
     sqlite3_bind_int(st, 5, limit);
@@ -152,12 +149,9 @@ int gg_place_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind,
 
 int64_t gg_place_subtree_count(gg_conn *c, const char *root_path, int kind)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_SUBTREE_COUNT);
     if (!st) return -1;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, kind ? gg_place_kind_name(kind) : "");
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_reset(st);
@@ -277,15 +271,13 @@ int gg_place_update(gg_conn *w, const gg_place *pl, int64_t expect_version, int6
 int gg_place_move(gg_conn *w, const gg_place *node, const gg_place *new_parent,
                   const char *new_code, int64_t actor, gg_error *e)
 {
-    char upper[256], new_path[512];
-    gg_path_upper(node->path, upper, sizeof upper);
+    char new_path[512];
     int n = snprintf(new_path, sizeof new_path, "%s%lld/", new_parent->path, (long long)node->id);
     if (n < 0 || (size_t)n >= sizeof new_path)
         return gg_fail(e, GG_EINVAL, 422, "too_deep", "parent_id", "the place tree is too deep");
     sqlite3_stmt *st = gg_stmt(w, SQL_MOVE_RANGE);
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "place move");
-    gg_bind_text(st, 1, node->path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, node->path);
     gg_bind_text(st, 3, new_path);
     gg_bind_text(st, 4, new_code);
     gg_bind_text(st, 5, node->code);

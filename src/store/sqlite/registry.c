@@ -581,10 +581,8 @@ static int res_sql(const gg_resident_filter *f, gg_buf *b)
 
 static int res_bind(sqlite3_stmt *st, gg_pool *p, const gg_keys *k, const gg_resident_filter *f)
 {
-    char upper[256], lo[11], hi[11];
-    gg_path_upper(f->root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    char lo[11], hi[11];
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
         const char *js = gg_paths_json(p, f->scope_paths, f->nscope);

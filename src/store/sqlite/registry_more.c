@@ -20,14 +20,6 @@
 
 #define DAY_US (86400LL * 1000000LL)
 
-static void bind_path_range(sqlite3_stmt *st, int i, const char *root)
-{
-    char upper[256];
-    gg_path_upper(root, upper, sizeof upper);
-    gg_bind_text(st, i, root);
-    gg_bind_text(st, i + 1, upper);
-}
-
 /* ---- resolving references ---------------------------------------------------- */
 
 int gg_reg_row_within(gg_conn *c, const char *table, int64_t id, const char *path,
@@ -345,7 +337,7 @@ int gg_due_visits(gg_conn *c, gg_pool *p, const char *root_path, int64_t now,
         "WHERE t.place_path >= ?1 AND t.place_path < ?2 AND t.next_due IS NOT NULL "
         "AND t.next_due < ?3 ORDER BY t.next_due, t.resident_id, t.tag LIMIT ?4 OFFSET ?5");
     if (!st) return GG_EIO;
-    bind_path_range(st, 1, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, due_before);
     sqlite3_bind_int(st, 4, limit);
     sqlite3_bind_int(st, 5, offset);
@@ -383,7 +375,7 @@ int gg_awareness_get(gg_conn *c, const char *root_path, int64_t since, gg_awaren
     for (int i = 0; i < 2; i++) {
         sqlite3_stmt *st = gg_stmt(c, sql[i]);
         if (!st) return GG_EIO;
-        bind_path_range(st, 1, root_path);
+        gg_bind_path_range(st, 1, root_path);
         sqlite3_bind_int64(st, 3, since);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
@@ -405,7 +397,7 @@ int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_ta
         "WHERE pl.kind = ?3 AND pl.path >= ?1 AND pl.path < ?2 "
         "GROUP BY pl.id, t.tag ORDER BY pl.id, t.tag LIMIT 100000");
     if (!st) return GG_EIO;
-    bind_path_range(st, 1, root_path);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, gg_place_kind_name(kind));
     size_t cap = 256, k = 0;
     gg_tag_count *out = gg_palloc(p, sizeof *out * cap);

@@ -28,10 +28,7 @@
 static int bind_list(sqlite3_stmt *st, gg_pool *p, const gg_reg_filter *f, const char *kind,
                      int kind_int)
 {
-    char upper[256];
-    gg_path_upper(f->root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
         const char *js = gg_paths_json(p, f->scope_paths, f->nscope);

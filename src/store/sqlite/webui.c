@@ -167,20 +167,12 @@ int gg_case_events_since(gg_conn *c, int64_t after, int limit, gg_case_event *ou
 
 /* ---- cockpit ---- */
 
-static void bind_range(sqlite3_stmt *st, const char *root_path)
-{
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, root_path);
-    sqlite3_bind_text(st, 2, upper, -1, SQLITE_TRANSIENT);
-}
-
 int gg_case_open_each(gg_conn *c, const char *root_path,
                       int (*fn)(void *ctx, const gg_open_case *k), void *ctx)
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_OPEN_SCAN);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     int src, rc = 0;
     while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
         gg_open_case k = {
@@ -210,7 +202,7 @@ int gg_case_overdue_list(gg_conn *c, gg_pool *p, const char *root_path, int limi
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_OVERDUE_LIST);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, limit);
     int k = 0;
     while (k < limit && sqlite3_step(st) == SQLITE_ROW) {
@@ -234,7 +226,7 @@ int gg_rollup_each(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
     if (d1 < d0 || d1 - d0 > 400) return GG_EINVAL;
     sqlite3_stmt *st = gg_stmt(c, SQL_ROLLUP_ROWS);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, d0);
     sqlite3_bind_int(st, 4, d1);
     int src;
@@ -258,7 +250,7 @@ int gg_flow_by_hour(gg_conn *c, const char *root_path, int64_t day_start, int64_
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_BY_HOUR);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, day_start);
     sqlite3_bind_int64(st, 4, GG_WF_F_CLOSES);
     memset(opened, 0, sizeof(int64_t) * 24);
