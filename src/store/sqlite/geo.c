@@ -291,12 +291,11 @@ int gg_poi_scan(gg_conn *c, gg_pool *p, const char *kind, const double bbox[4], 
     return rc > 0 ? 0 : rc;
 }
 
-int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,
-                      gg_map_count_fn fn, void *arg)
+/* Step a count statement whose rows are (place_path, bucket, count, sum_lon,
+ * sum_lat) into fn; fn stops it by a non-zero return, a negative one is
+ * passed on as the error. */
+static int count_rows(sqlite3_stmt *st, gg_map_count_fn fn, void *arg)
 {
-    sqlite3_stmt *st = gg_stmt(c, SQL_POI_COUNTS);
-    if (!st) return GG_EIO;
-    bind_poi(st, kind, bbox, at);
     int rc = 0;
     while (!rc && sqlite3_step(st) == SQLITE_ROW)
         rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
@@ -304,6 +303,15 @@ int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_
                 sqlite3_column_double(st, 4));
     sqlite3_reset(st);
     return rc > 0 ? 0 : rc;
+}
+
+int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,
+                      gg_map_count_fn fn, void *arg)
+{
+    sqlite3_stmt *st = gg_stmt(c, SQL_POI_COUNTS);
+    if (!st) return GG_EIO;
+    bind_poi(st, kind, bbox, at);
+    return count_rows(st, fn, arg);
 }
 
 /* ---- cases on the map ---- */
@@ -319,7 +327,7 @@ static const char SQL_CASE_POINTS[] =
     "SELECT id, kind, title, place_path, lon, lat, b FROM (SELECT id, kind, title, place_path, lon, "
     "lat, " BUCKET " AS b FROM gcase WHERE " CASE_WHERE ") WHERE ?7 < 0 OR b = ?7 ORDER BY id";
 static const char SQL_HEAT[] =
-    "SELECT place_path, count(*), sum(coalesce(lon, 0)), sum(coalesce(lat, 0)) FROM gcase "
+    "SELECT place_path, 0, count(*), sum(coalesce(lon, 0)), sum(coalesce(lat, 0)) FROM gcase "
     "WHERE place_path >= ?1 AND place_path < ?2 AND created_at >= ?3 AND created_at < ?4 "
     "GROUP BY place_path";
 
@@ -347,13 +355,7 @@ int gg_map_case_counts(gg_conn *c, const double bbox[4], int64_t now, int64_t so
     sqlite3_stmt *st = gg_stmt(c, SQL_CASE_COUNTS);
     if (!st) return GG_EIO;
     bind_cases(st, bbox, now, soon, state);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2), sqlite3_column_double(st, 3),
-                sqlite3_column_double(st, 4));
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 int gg_map_case_points(gg_conn *c, gg_pool *p, const double bbox[4], int64_t now, int64_t soon,
@@ -384,12 +386,7 @@ int gg_map_keygroup_counts(gg_conn *c, const double bbox[4], int tag, gg_map_cou
     if (!st) return GG_EIO;
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 1 + i, bbox[i]);
     sqlite3_bind_int(st, 5, tag);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2), 0, 0);
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t to,
@@ -400,12 +397,7 @@ int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t 
     gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), 0, sqlite3_column_int64(st, 1),
-                sqlite3_column_double(st, 2), sqlite3_column_double(st, 3));
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 static const char SQL_SCATTER[] =
