@@ -1,7 +1,7 @@
 /*
  * webui.c — what the web UI (#4) needs from SQLite: client keys for offline
- * exactly-once, the photo already uploaded, the case events collected in the
- * writer's transaction and published after its COMMIT, and the cockpit's
+ * exactly-once, the case events collected in the writer's transaction and
+ * published after its COMMIT, and the cockpit's
  * aggregates (open cases through the partial index of open cases, rollups
  * per day and category, today's steps per hour).
  */
@@ -14,10 +14,6 @@
 static const char SQL_KEY_GET[] =
     "SELECT id FROM gcase WHERE reporter_id = ?1 AND client_key = ?2";
 static const char SQL_KEY_SET[] = "UPDATE gcase SET client_key = ?2 WHERE id = ?1";
-static const char SQL_ATT_FIND[] =
-    "SELECT ca.id, ca.case_id, coalesce(ca.uploaded_by, 0), ca.at, a.size, ca.sha256, a.mime, "
-    "ca.phase, ca.name FROM case_attachment ca JOIN attachment a ON a.sha256 = ca.sha256 "
-    "WHERE ca.case_id = ?1 AND ca.sha256 = ?2 AND ca.phase = ?3 ORDER BY ca.id LIMIT 1";
 #define EVENT_COLS                                                                           \
     "f.id, f.case_id, g.place_id, coalesce(g.reporter_id, 0), coalesce(g.owner_unit_id, 0), " \
     "coalesce(g.owner_user_id, 0), coalesce(g.dispatcher_unit_id, 0), g.version, f.at, "     \
@@ -73,30 +69,6 @@ int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_erro
     sqlite3_bind_int64(st, 1, case_id);
     gg_bind_text(st, 2, key);
     return gg_stmt_run(w, st, e, "client key");
-}
-
-int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
-                       const char *phase, gg_attachment_rec *a)
-{
-    sqlite3_stmt *st = gg_stmt(c, SQL_ATT_FIND);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, case_id);
-    gg_bind_text(st, 2, sha256);
-    gg_bind_text(st, 3, phase);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        a->id = sqlite3_column_int64(st, 0);
-        a->case_id = sqlite3_column_int64(st, 1);
-        a->uploaded_by = sqlite3_column_int64(st, 2);
-        a->at = sqlite3_column_int64(st, 3);
-        a->size = sqlite3_column_int64(st, 4);
-        a->sha256 = gg_col_text(p, st, 5);
-        a->mime = gg_col_text(p, st, 6);
-        a->phase = gg_col_text(p, st, 7);
-        a->name = gg_col_text(p, st, 8);
-    }
-    sqlite3_reset(st);
-    return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }
 
 /* ---- case events ---- */
