@@ -427,14 +427,10 @@ int gg_resident_delete(gg_conn *w, int64_t id, int64_t actor, gg_error *e)
         "DELETE FROM resident WHERE id = ?1",
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(sql); i++) {
-        sqlite3_stmt *st = NULL;
-        int src = sqlite3_prepare_v2(w->db, sql[i], -1, &st, NULL);
-        if (src == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, id);
-            src = sqlite3_step(st);
-        }
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "resident delete");
+        sqlite3_stmt *st = gg_stmt(w, sql[i]);
+        if (st) sqlite3_bind_int64(st, 1, id);
+        int rc = gg_stmt_run(w, st, e, "resident delete");
+        if (rc) return rc;
     }
     if (sqlite3_changes(w->db) == 0)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such resident");
