@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,8 +72,10 @@ int gg_files_put(const void *data, size_t n, char hex[GG_SHA256_HEX], gg_error *
     snprintf(path, sizeof path, "%s/%s", dir, hex);
     struct stat st;
     if (stat(path, &st) == 0 && (size_t)st.st_size == n) return 0; /* already there */
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* a temporary name of its own (mkostemp, mode 0600): two requests putting
+     * the same bytes at once must not write into one temporary file */
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) return put_fail(e, errno, "cannot write the file");
     const char *p = data;
     size_t left = n;

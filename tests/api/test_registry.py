@@ -143,6 +143,8 @@ class Registry(unittest.TestCase):
         self.assertEqual((st, err["error"]["code"]), (403, "out_of_scope"))   # gone: no leak either way
         st, err = self.admin.get(f"/api/v1/residents/{r['id']}")
         self.assertEqual(st, 404, err)
+        st, err = self.admin.delete(f"/api/v1/residents/{r['id']}")
+        self.assertEqual((st, err["error"]["code"]), (404, "not_found"))  # a second delete
 
     # ---- households, houses, organisations ---------------------------------------
 

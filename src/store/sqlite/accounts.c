@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
@@ -19,9 +18,7 @@
 /* An account is in a scoped principal's view when one of its places, or its
  * unit's place, lies under one of the principal's roots (?1: JSON array of
  * root paths). */
-#define IN_SCOPE(alias_place_path)                                                   \
-    "EXISTS (SELECT 1 FROM json_each(?1) j WHERE " alias_place_path " >= j.value AND " \
-    alias_place_path " < substr(j.value, 1, length(j.value) - 1) || '0')"
+#define IN_SCOPE(alias_place_path) GG_SQL_UNDER_ANY(alias_place_path, "?1")
 
 static const char SQL_ACC_GET[] = "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id = ?1";
 static const char SQL_ACC_BY_NAME[] =
@@ -113,13 +110,6 @@ static const char SQL_AUDIT[] =
     "INSERT INTO audit (at, account_id, action, object_type, object_id, ip, detail) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-static int step_done(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
-
 /* ---- accounts ---- */
 
 static void acc_row(gg_pool *p, sqlite3_stmt *st, gg_account *a)
@@ -189,18 +179,10 @@ int gg_account_by_username(gg_conn *c, gg_pool *p, const char *username, gg_acco
     return 0;
 }
 
-/* JSON array of the principal's root paths, for the json_each scope filter. */
+/* JSON array of the principal's root paths, for IN_SCOPE. */
 static const char *scope_json(gg_pool *p, const gg_principal *s)
 {
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < s->nplaces; i++)
-        gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", s->place_paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
+    return gg_paths_json(p, (const char *const *)s->place_paths, s->nplaces);
 }
 
 int gg_account_list(gg_conn *c, gg_pool *p, const gg_principal *scope, int64_t after, int limit,
@@ -244,13 +226,13 @@ static int set_places(gg_conn *w, const gg_account *a, gg_error *e)
     sqlite3_stmt *st = gg_stmt(w, SQL_ACC_PLACES_DEL);
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "account places");
     sqlite3_bind_int64(st, 1, a->id);
-    int rc = step_done(w, st, e, "account places");
+    int rc = gg_stmt_run(w, st, e, "account places");
     for (int i = 0; !rc && i < a->nplaces; i++) {
         st = gg_stmt(w, SQL_ACC_PLACE_ADD);
         if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "account places");
         sqlite3_bind_int64(st, 1, a->id);
         sqlite3_bind_int64(st, 2, a->place_ids[i]);
-        rc = step_done(w, st, e, "account places");
+        rc = gg_stmt_run(w, st, e, "account places");
     }
     return rc;
 }
@@ -309,7 +291,7 @@ int gg_account_set_password(gg_conn *w, int64_t id, const char *pwhash, gg_error
     sqlite3_bind_int64(st, 1, id);
     gg_bind_text(st, 2, pwhash);
     sqlite3_bind_int64(st, 3, gg_now_us());
-    return step_done(w, st, e, "password");
+    return gg_stmt_run(w, st, e, "password");
 }
 
 int gg_account_password_hash(gg_conn *c, int64_t id, char *hash_out, size_t cap)
@@ -335,7 +317,7 @@ int gg_account_login_result(gg_conn *w, int64_t id, bool ok, int max_failures, i
         sqlite3_bind_int64(st, 3, lock_until);
         sqlite3_bind_int64(st, 4, gg_now_us());
     }
-    return step_done(w, st, e, "login result");
+    return gg_stmt_run(w, st, e, "login result");
 }
 
 /* ---- sessions ---- */
@@ -351,7 +333,7 @@ int gg_session_insert(gg_conn *w, const gg_session_rec *s, gg_error *e)
     sqlite3_bind_int64(st, 5, s->expires_at);
     gg_bind_text(st, 6, s->ip);
     gg_bind_text(st, 7, s->user_agent);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_get(gg_conn *c, const unsigned char hash[32], gg_session_rec *out)
@@ -383,7 +365,7 @@ static int session_by_hash(gg_conn *w, const char *sql, const unsigned char hash
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session");
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
     if (v) sqlite3_bind_int64(st, 2, v);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_touch(gg_conn *w, const unsigned char hash[32], int64_t now, gg_error *e)
@@ -403,7 +385,7 @@ int gg_session_delete_user(gg_conn *w, int64_t user_id, const unsigned char *kee
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session");
     sqlite3_bind_int64(st, 1, user_id);
     if (keep_hash) sqlite3_bind_blob(st, 2, keep_hash, 32, SQLITE_TRANSIENT);
-    return step_done(w, st, e, "session");
+    return gg_stmt_run(w, st, e, "session");
 }
 
 int gg_session_purge(gg_conn *w, int64_t now, int64_t idle_us, gg_error *e)
@@ -412,7 +394,7 @@ int gg_session_purge(gg_conn *w, int64_t now, int64_t idle_us, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "session purge");
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, idle_us);
-    return step_done(w, st, e, "session purge");
+    return gg_stmt_run(w, st, e, "session purge");
 }
 
 int gg_principal_load(gg_conn *c, gg_pool *p, int64_t user_id, gg_principal *out)
@@ -453,7 +435,7 @@ int gg_apikey_insert(gg_conn *w, gg_apikey_rec *k, const unsigned char hash[32],
     gg_bind_text(st, 3, k->prefix);
     sqlite3_bind_blob(st, 4, hash, 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, k->created_at);
-    int rc = step_done(w, st, e, "api key");
+    int rc = gg_stmt_run(w, st, e, "api key");
     if (!rc) k->id = sqlite3_last_insert_rowid(w->db);
     return rc;
 }
@@ -505,7 +487,7 @@ int gg_apikey_revoke(gg_conn *w, int64_t id, int64_t now, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "api key");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);
-    int rc = step_done(w, st, e, "api key");
+    int rc = gg_stmt_run(w, st, e, "api key");
     if (!rc && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such active key");
     return rc;

@@ -15,6 +15,8 @@ static const char SQL_LINK[] =
     "ca.phase, ca.name FROM case_attachment ca JOIN attachment a ON a.sha256 = ca.sha256"
 static const char SQL_GET[] = "SELECT " COLS " WHERE ca.case_id = ?1 AND ca.id = ?2";
 static const char SQL_LIST[] = "SELECT " COLS " WHERE ca.case_id = ?1 ORDER BY ca.id LIMIT 200";
+static const char SQL_FIND[] = "SELECT " COLS " WHERE ca.case_id = ?1 AND ca.sha256 = ?2 "
+                                "AND ca.phase = ?3 ORDER BY ca.id LIMIT 1";
 static const char SQL_COUNT[] = "SELECT count(*) FROM case_attachment WHERE case_id = ?1";
 
 int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, gg_error *e)
@@ -25,9 +27,8 @@ int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, g
     gg_bind_text(st, 2, a->mime);
     sqlite3_bind_int64(st, 3, a->size);
     sqlite3_bind_int64(st, 4, a->at);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "attachment");
+    int rc = gg_stmt_run(w, st, e, "attachment");
+    if (rc) return rc;
     if (!(st = gg_stmt(w, SQL_LINK))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "attachment");
     sqlite3_bind_int64(st, 1, a->case_id);
     gg_bind_text(st, 2, a->sha256);
@@ -36,11 +37,9 @@ int gg_attachment_insert(gg_conn *w, gg_attachment_rec *a, const char *region, g
     if (a->uploaded_by) sqlite3_bind_int64(st, 5, a->uploaded_by);
     sqlite3_bind_int64(st, 6, a->at);
     gg_bind_text(st, 7, region);
-    src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "attachment");
-    a->id = sqlite3_last_insert_rowid(w->db);
-    return 0;
+    rc = gg_stmt_run(w, st, e, "attachment");
+    if (!rc) a->id = sqlite3_last_insert_rowid(w->db);
+    return rc;
 }
 
 static void row(gg_pool *p, sqlite3_stmt *st, gg_attachment_rec *a)
@@ -91,4 +90,20 @@ int64_t gg_attachment_count(gg_conn *c, int64_t case_id)
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_reset(st);
     return v;
+}
+
+/* The photo already uploaded to the case at this phase (the web UI's
+ * offline retry, #4). */
+int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
+                       const char *phase, gg_attachment_rec *a)
+{
+    sqlite3_stmt *st = gg_stmt(c, SQL_FIND);
+    if (!st) return GG_EIO;
+    sqlite3_bind_int64(st, 1, case_id);
+    gg_bind_text(st, 2, sha256);
+    gg_bind_text(st, 3, phase);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) row(p, st, a);
+    sqlite3_reset(st);
+    return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }

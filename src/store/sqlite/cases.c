@@ -106,7 +106,7 @@ static const char SQL_CAT_INSERT[] =
     "active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)";
 static const char SQL_SUGGEST[] =
     "SELECT d.unit_id FROM dispatch_rule d JOIN place p ON p.id = d.place_id "
-    "WHERE d.category_id = ?1 AND ?2 >= p.path AND ?2 < substr(p.path, 1, length(p.path) - 1) || '0' "
+    "WHERE d.category_id = ?1 AND ?2 >= p.path AND ?2 < " GG_SQL_PATH_UPPER("p.path") " "
     "ORDER BY length(p.path) DESC LIMIT 1";
 static const char SQL_RULE_SET[] =
     "INSERT INTO dispatch_rule (category_id, place_id, unit_id, region) "
@@ -119,13 +119,6 @@ static const char SQL_CAL_DEL[] = "DELETE FROM calendar_day WHERE day = ?1";
 static const char SQL_OVERDUE[] =
     "SELECT " CASE_COLS " FROM gcase WHERE closed_at IS NULL AND due_at < ?1 AND overdue = 0 "
     "AND o_paused = 0 ORDER BY due_at LIMIT ?2";
-
-static int done(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
 
 static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 {
@@ -281,7 +274,7 @@ static int rollup(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f, gg_er
                      d->satisfied};
     for (int i = 0; i < 12; i++) sqlite3_bind_int(st, 5 + i, v[i]);
     gg_bind_text(st, 17, c->region);
-    return done(w, st, e, "rollup");
+    return gg_stmt_run(w, st, e, "rollup");
 }
 
 static int flow(gg_conn *w, const gg_case *c, gg_case_flow_rec *f, gg_error *e)
@@ -303,7 +296,7 @@ static int flow(gg_conn *w, const gg_case *c, gg_case_flow_rec *f, gg_error *e)
     gg_bind_text(st, 13, c->region);
     bind_opt(st, 14, f->due_at);
     sqlite3_bind_int(st, 15, f->rollup_day);
-    int rc = done(w, st, e, "flow");
+    int rc = gg_stmt_run(w, st, e, "flow");
     if (!rc) f->id = sqlite3_last_insert_rowid(w->db);
     if (!rc) rc = rollup(w, c, f, e);
     if (!rc) rc = gg_outbox_case_step(w, c, f, e); /* its webhooks, same transaction */
@@ -320,14 +313,14 @@ int gg_case_insert(gg_conn *w, gg_case *c, gg_case_flow_rec *f, gg_error *e)
     if (!(st = gg_stmt(w, SQL_INSERT))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "case");
     c->version = 1;
     bind_case(st, c);
-    int rc = done(w, st, e, "case insert");
+    int rc = gg_stmt_run(w, st, e, "case insert");
     if (rc) return rc;
     if (!(st = gg_stmt(w, SQL_FTS_INSERT))) return gg_sqlite_fail(w, SQLITE_ERROR, e, "fts");
     sqlite3_bind_int64(st, 1, c->id);
     gg_bind_text(st, 2, c->title);
     gg_bind_text(st, 3, c->description ? c->description : "");
     gg_bind_text(st, 4, c->address ? c->address : "");
-    if ((rc = done(w, st, e, "fts"))) return rc;
+    if ((rc = gg_stmt_run(w, st, e, "fts"))) return rc;
     return flow(w, c, f, e);
 }
 
@@ -339,7 +332,7 @@ int gg_case_update(gg_conn *w, gg_case *c, int64_t expect_version, gg_case_flow_
     c->version = expect_version + 1;
     bind_case(st, c);
     sqlite3_bind_int64(st, 55, expect_version);
-    int rc = done(w, st, e, "case update");
+    int rc = gg_stmt_run(w, st, e, "case update");
     if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "stale_version", "version",
@@ -388,7 +381,7 @@ static int case_unit_op(gg_conn *w, const char *sql, int64_t case_id, int64_t un
     sqlite3_bind_int64(st, 1, case_id);
     sqlite3_bind_int64(st, 2, unit_id);
     if (sqlite3_bind_parameter_count(st) >= 3) sqlite3_bind_int64(st, 3, v); /* at, rating */
-    int rc = done(w, st, e, "case unit");
+    int rc = gg_stmt_run(w, st, e, "case unit");
     if (!rc && sql == SQL_UNIT_REPORT && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "already_reported", "",
                        "your unit has already reported in (or was not summoned)");
@@ -544,7 +537,7 @@ int gg_dispatch_rule_set(gg_conn *w, int64_t category_id, int64_t place_id, int6
     sqlite3_bind_int64(st, 1, category_id);
     sqlite3_bind_int64(st, 2, place_id);
     sqlite3_bind_int64(st, 3, unit_id);
-    return done(w, st, e, "dispatch rule");
+    return gg_stmt_run(w, st, e, "dispatch rule");
 }
 
 int gg_calendar_days(gg_conn *c, gg_pool *p, gg_calendar_day **rows, int *n)
@@ -573,7 +566,7 @@ int gg_calendar_day_set(gg_conn *w, const char *day, const char *kind, gg_error 
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "calendar");
     gg_bind_text(st, 1, day);
     if (kind) gg_bind_text(st, 2, kind);
-    return done(w, st, e, "calendar");
+    return gg_stmt_run(w, st, e, "calendar");
 }
 
 /* ---- rollups ---- */
@@ -581,12 +574,9 @@ int gg_calendar_day_set(gg_conn *w, const char *day, const char *kind, gg_error 
 int gg_rollup_sum_get(gg_conn *c, const char *root_path, int32_t from_day, int32_t to_day,
                       const char *kind, int64_t category_id, gg_rollup_sum *out)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_ROLLUP_SUM);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, from_day);
     sqlite3_bind_int(st, 4, to_day);
     gg_bind_text(st, 5, kind ? kind : "");
@@ -634,8 +624,7 @@ int gg_case_overdue_candidates(gg_conn *c, gg_pool *p, int64_t now, int limit, g
 #define BY_OWNER_USER "INDEXED BY gcase_owner_user WHERE g.owner_user_id = ?15"
 #define LIST_WHERE                                                                            \
     " AND g.place_path >= ?1 AND g.place_path < ?2 AND g.id < ?3 "                          \
-    "AND (?4 = '' OR EXISTS (SELECT 1 FROM json_each(?4) j WHERE g.place_path >= j.value "    \
-    "AND g.place_path < substr(j.value, 1, length(j.value) - 1) || '0')) "                    \
+    "AND (?4 = '' OR " GG_SQL_UNDER_ANY("g.place_path", "?4") ") "                            \
     "AND (?5 = '' OR g.kind = ?5) AND (?6 = '' OR g.state = ?6) "                            \
     "AND (?7 = 0 OR g.category_id = ?7) AND (?8 = 0 OR g.closed_at IS NULL) "                 \
     "AND (?9 = 0 OR g.overdue = 1) AND (?10 = 0 OR (g.closed_at IS NULL AND g.due_at < ?10)) " \
@@ -701,19 +690,6 @@ static const char *like_pattern(gg_pool *p, const char *q)
     return out;
 }
 
-static const char *paths_json(gg_pool *p, const char *const *paths, int n)
-{
-    if (!paths || n == 0) return "";
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
-}
-
 int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows, int *n)
 {
     size_t qlen = f->q ? gg_utf8_len(f->q, strlen(f->q)) : 0;
@@ -721,12 +697,10 @@ int gg_case_list(gg_conn *c, gg_pool *p, const gg_case_filter *f, gg_case **rows
     const char *sql = list_sql[path][qlen == 0 ? 0 : qlen >= 3 ? 1 : 2];
     sqlite3_stmt *st = gg_stmt(c, sql);
     if (!st) return GG_EIO;
-    char upper[256];
-    gg_path_upper(f->root_path, upper, sizeof upper);
-    const char *scope = paths_json(p, f->scope_paths, f->nscope);
+    const char *scope =
+        f->scope_paths && f->nscope > 0 ? gg_paths_json(p, f->scope_paths, f->nscope) : "";
     if (!scope) return GG_ENOMEM;
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id > 0 ? f->after_id : INT64_MAX);
     gg_bind_text(st, 4, scope);
     gg_bind_text(st, 5, f->kind ? gg_wf_kind_name(f->kind) : "");

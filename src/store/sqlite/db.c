@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
@@ -158,6 +159,14 @@ sqlite3_stmt *gg_stmt(gg_conn *c, const char *sql)
     return NULL;
 }
 
+int gg_stmt_run(gg_conn *c, sqlite3_stmt *st, gg_error *e, const char *what)
+{
+    if (!st) return gg_sqlite_fail(c, sqlite3_errcode(c->db), e, what);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(c, src, e, what);
+}
+
 int gg_exec(gg_conn *c, const char *sql, gg_error *e)
 {
     char *err = NULL;
@@ -184,10 +193,26 @@ int gg_bind_text(sqlite3_stmt *st, int i, const char *s)
     return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-void gg_path_upper(const char *path, char *out, size_t cap)
+void gg_bind_path_range(sqlite3_stmt *st, int i, const char *root)
 {
-    size_t n = gg_strlcpy(out, path, cap);
-    if (n > 0 && out[n - 1] == '/') out[n - 1] = '0';
+    char upper[512]; /* a place path is at most 511 bytes (places.c) */
+    size_t n = gg_strlcpy(upper, root, sizeof upper);
+    if (n > 0 && n < sizeof upper && upper[n - 1] == '/') upper[n - 1] = '0';
+    gg_bind_text(st, i, root);
+    gg_bind_text(st, i + 1, upper);
+}
+
+const char *gg_paths_json(gg_pool *p, const char *const *paths, int n)
+{
+    if (n > 0 && !paths) return NULL;
+    gg_buf b;
+    gg_buf_init(&b, 64 * 1024);
+    gg_buf_putc(&b, '[');
+    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
+    gg_buf_putc(&b, ']');
+    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
+    gg_buf_free(&b);
+    return out;
 }
 
 /* ---- readers ---- */

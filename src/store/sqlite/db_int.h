@@ -11,7 +11,10 @@
 
 #include "store/store.h"
 
-#define GG_STMT_CACHE 128
+/* Statements cached per connection (keyed by the address of their SQL). All
+ * static SQL of the store goes through it (about 200 strings today); a full
+ * cache fails a request with a logged "statement cache full", never crashes. */
+#define GG_STMT_CACHE 512
 
 struct gg_conn {
     sqlite3 *db;
@@ -53,6 +56,9 @@ void gg_conn_close(gg_conn *c);
 /* The cached prepared statement for sql (a string constant: keyed by its
  * address), reset and with bindings cleared. NULL on failure (logged). */
 sqlite3_stmt *gg_stmt(gg_conn *c, const char *sql);
+/* Step st (from gg_stmt; NULL when that failed) to its end and reset it:
+ * 0 on SQLITE_DONE, else the failure in e as gg_sqlite_fail maps it. */
+int gg_stmt_run(gg_conn *c, sqlite3_stmt *st, gg_error *e, const char *what);
 int gg_exec(gg_conn *c, const char *sql, gg_error *e);
 
 /* Column text copied into the pool (NULL for SQL NULL or on OOM). */
@@ -67,8 +73,21 @@ void gg_case_event_note(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f)
 int gg_writer_start(gg_store *s, gg_error *e);
 void gg_writer_stop(gg_store *s);
 
-/* Upper bound of the subtree range for a path prefix ending in '/':
- * "/1/5/" -> "/1/50" ('/' + 1 == '0'). */
-void gg_path_upper(const char *path, char *out, size_t cap);
+/* Bind a path prefix ending in '/' and the upper bound of its subtree at i
+ * and i + 1 ("/1/5/" and "/1/50": '/' + 1 == '0'), for
+ * "path >= ?i AND path < ?i+1". */
+void gg_bind_path_range(sqlite3_stmt *st, int i, const char *root);
+/* The same upper bound in SQL, for a path known only per row (a column, a
+ * json_each value): x is an SQL expression. */
+#define GG_SQL_PATH_UPPER(x) "substr(" x ", 1, length(" x ") - 1) || '0'"
+/* SQL: the path column col lies under one of the root paths of the JSON
+ * array bound at param (see gg_paths_json). */
+#define GG_SQL_UNDER_ANY(col, param)                                                  \
+    "EXISTS (SELECT 1 FROM json_each(" param ") j WHERE " col " >= j.value AND " col \
+    " < " GG_SQL_PATH_UPPER("j.value") ")"
+/* JSON array of n place paths in p, to bind for GG_SQL_UNDER_ANY (a path is
+ * digits and '/': nothing to escape). NULL on out of memory, or n > 0 paths
+ * given as NULL (a caller's slip fails closed, never unscoped). */
+const char *gg_paths_json(gg_pool *p, const char *const *paths, int n);
 
 #endif

@@ -148,12 +148,9 @@ int gg_boundary_in_bbox(gg_conn *c, gg_pool *p, const double bbox[4], int kind, 
 int gg_boundary_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind, int64_t after,
                         int limit, gg_boundary_rec **rows, int *n)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_SUBTREE);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 5, kind_or_empty(kind));
     sqlite3_bind_int64(st, 6, after);
     sqlite3_bind_int(st, 7, limit);
@@ -253,9 +250,8 @@ int gg_poi_insert(gg_conn *w, gg_poi *poi, gg_error *e)
     sqlite3_bind_int64(st, 9, poi->duty_from);
     sqlite3_bind_int64(st, 10, poi->duty_to);
     sqlite3_bind_int64(st, 11, poi->created_at ? poi->created_at : gg_now_us());
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "store the point");
+    int rc = gg_stmt_run(w, st, e, "store the point");
+    if (rc) return rc;
     poi->id = sqlite3_last_insert_rowid(w->db);
     return 0;
 }
@@ -295,12 +291,11 @@ int gg_poi_scan(gg_conn *c, gg_pool *p, const char *kind, const double bbox[4], 
     return rc > 0 ? 0 : rc;
 }
 
-int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,
-                      gg_map_count_fn fn, void *arg)
+/* Step a count statement whose rows are (place_path, bucket, count, sum_lon,
+ * sum_lat) into fn; fn stops it by a non-zero return, a negative one is
+ * passed on as the error. */
+static int count_rows(sqlite3_stmt *st, gg_map_count_fn fn, void *arg)
 {
-    sqlite3_stmt *st = gg_stmt(c, SQL_POI_COUNTS);
-    if (!st) return GG_EIO;
-    bind_poi(st, kind, bbox, at);
     int rc = 0;
     while (!rc && sqlite3_step(st) == SQLITE_ROW)
         rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
@@ -308,6 +303,15 @@ int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_
                 sqlite3_column_double(st, 4));
     sqlite3_reset(st);
     return rc > 0 ? 0 : rc;
+}
+
+int gg_map_poi_counts(gg_conn *c, const char *kind, const double bbox[4], int64_t at,
+                      gg_map_count_fn fn, void *arg)
+{
+    sqlite3_stmt *st = gg_stmt(c, SQL_POI_COUNTS);
+    if (!st) return GG_EIO;
+    bind_poi(st, kind, bbox, at);
+    return count_rows(st, fn, arg);
 }
 
 /* ---- cases on the map ---- */
@@ -323,7 +327,7 @@ static const char SQL_CASE_POINTS[] =
     "SELECT id, kind, title, place_path, lon, lat, b FROM (SELECT id, kind, title, place_path, lon, "
     "lat, " BUCKET " AS b FROM gcase WHERE " CASE_WHERE ") WHERE ?7 < 0 OR b = ?7 ORDER BY id";
 static const char SQL_HEAT[] =
-    "SELECT place_path, count(*), sum(coalesce(lon, 0)), sum(coalesce(lat, 0)) FROM gcase "
+    "SELECT place_path, 0, count(*), sum(coalesce(lon, 0)), sum(coalesce(lat, 0)) FROM gcase "
     "WHERE place_path >= ?1 AND place_path < ?2 AND created_at >= ?3 AND created_at < ?4 "
     "GROUP BY place_path";
 
@@ -334,7 +338,7 @@ static const char SQL_KEYGROUP_COUNTS[] =
     "CROSS JOIN place g CROSS JOIN resident_tag t "
     "WHERE r.max_lon >= ?1 AND r.min_lon <= ?3 AND r.max_lat >= ?2 AND r.min_lat <= ?4 "
     "AND g.id = r.id AND g.kind = 'grid' AND g.active = 1 "
-    "AND t.place_path >= g.path AND t.place_path < substr(g.path, 1, length(g.path) - 1) || '0' "
+    "AND t.place_path >= g.path AND t.place_path < " GG_SQL_PATH_UPPER("g.path") " "
     "AND (?5 = 0 OR t.tag = ?5) GROUP BY t.place_path, t.tag";
 
 static void bind_cases(sqlite3_stmt *st, const double bbox[4], int64_t now, int64_t soon, int state)
@@ -351,13 +355,7 @@ int gg_map_case_counts(gg_conn *c, const double bbox[4], int64_t now, int64_t so
     sqlite3_stmt *st = gg_stmt(c, SQL_CASE_COUNTS);
     if (!st) return GG_EIO;
     bind_cases(st, bbox, now, soon, state);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2), sqlite3_column_double(st, 3),
-                sqlite3_column_double(st, 4));
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 int gg_map_case_points(gg_conn *c, gg_pool *p, const double bbox[4], int64_t now, int64_t soon,
@@ -388,31 +386,18 @@ int gg_map_keygroup_counts(gg_conn *c, const double bbox[4], int tag, gg_map_cou
     if (!st) return GG_EIO;
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 1 + i, bbox[i]);
     sqlite3_bind_int(st, 5, tag);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2), 0, 0);
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 int gg_map_heat_counts(gg_conn *c, const char *root_path, int64_t from, int64_t to,
                        gg_map_count_fn fn, void *arg)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_HEAT);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
-        rc = fn(arg, (const char *)sqlite3_column_text(st, 0), 0, sqlite3_column_int64(st, 1),
-                sqlite3_column_double(st, 2), sqlite3_column_double(st, 3));
-    sqlite3_reset(st);
-    return rc > 0 ? 0 : rc;
+    return count_rows(st, fn, arg);
 }
 
 static const char SQL_SCATTER[] =
@@ -421,14 +406,9 @@ static const char SQL_SCATTER[] =
 
 int gg_map_demo_scatter_cases(gg_conn *w, const char *root_path, const double box[4], gg_error *e)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(w, SQL_SCATTER);
     if (!st) return gg_fail(e, GG_EIO, 500, "internal", "", "cannot place the demo cases");
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     for (int i = 0; i < 4; i++) sqlite3_bind_double(st, 3 + i, box[i]);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "place the demo cases");
+    return gg_stmt_run(w, st, e, "place the demo cases");
 }

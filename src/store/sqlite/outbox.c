@@ -53,13 +53,6 @@ static const char SQL_FAILED[] =
     "next_attempt_at = CASE WHEN ?2 = 0 THEN next_attempt_at ELSE ?2 END "
     "WHERE id = ?1 AND state = 'pending'";
 
-static int step_done(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
-
 static void bind_id_text(sqlite3_stmt *st, int i, int64_t id)
 {
     char buf[24];
@@ -83,7 +76,7 @@ int gg_webhook_insert(gg_conn *w, gg_webhook *h, gg_error *e)
     gg_bind_text(st, 2, h->secret);
     gg_bind_text(st, 3, h->events);
     sqlite3_bind_int64(st, 4, h->created_at);
-    int rc = step_done(w, st, e, "webhook insert");
+    int rc = gg_stmt_run(w, st, e, "webhook insert");
     if (!rc) h->id = sqlite3_last_insert_rowid(w->db);
     return rc;
 }
@@ -130,7 +123,7 @@ int gg_webhook_set_active(gg_conn *w, int64_t id, bool active, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "webhook");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int(st, 2, active);
-    int rc = step_done(w, st, e, "webhook update");
+    int rc = gg_stmt_run(w, st, e, "webhook update");
     if (!rc && sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "id", "no webhook %lld", (long long)id);
     return rc;
@@ -159,7 +152,7 @@ int gg_outbox_case_step(gg_conn *w, const gg_case *c, const gg_case_flow_rec *f,
     sqlite3_bind_int64(st, 12, c->version);
     sqlite3_bind_int64(st, 13, gg_now_us());
     gg_bind_text(st, 14, c->region);
-    return step_done(w, st, e, "outbox enqueue");
+    return gg_stmt_run(w, st, e, "outbox enqueue");
 }
 
 int gg_outbox_due(gg_conn *c, gg_pool *p, int64_t now, int limit, gg_outbox_item **rows, int *n)
@@ -202,7 +195,7 @@ int gg_outbox_delivered(gg_conn *w, int64_t id, int64_t now, gg_error *e)
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "outbox");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);
-    return step_done(w, st, e, "outbox delivered");
+    return gg_stmt_run(w, st, e, "outbox delivered");
 }
 
 int gg_outbox_failed(gg_conn *w, int64_t id, int64_t next_at, const char *error, gg_error *e)
@@ -212,5 +205,5 @@ int gg_outbox_failed(gg_conn *w, int64_t id, int64_t next_at, const char *error,
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, next_at > 0 ? next_at : 0);
     gg_bind_text(st, 3, error);
-    return step_done(w, st, e, "outbox failed");
+    return gg_stmt_run(w, st, e, "outbox failed");
 }

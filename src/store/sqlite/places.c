@@ -137,12 +137,9 @@ int gg_place_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind,
                      bool include_inactive, const char *after, int limit, gg_place **rows,
                      int *n)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, kind ? SQL_SUBTREE_KIND : SQL_SUBTREE);
     if (!st) return GG_EIO;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, after ? after : "");
     sqlite3_bind_int(st, 4, include_inactive);
     sqlite3_bind_int(st, 5, limit);
@@ -152,12 +149,9 @@ int gg_place_subtree(gg_conn *c, gg_pool *p, const char *root_path, int kind,
 
 int64_t gg_place_subtree_count(gg_conn *c, const char *root_path, int kind)
 {
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
     sqlite3_stmt *st = gg_stmt(c, SQL_SUBTREE_COUNT);
     if (!st) return -1;
-    gg_bind_text(st, 1, root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, kind ? gg_place_kind_name(kind) : "");
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_reset(st);
@@ -213,9 +207,7 @@ static int history(gg_conn *w, int64_t place_id, int64_t actor, const char *acti
     gg_bind_text(st, 9, old_name);
     gg_bind_text(st, 10, new_name);
     gg_bind_text(st, 11, region);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "place history");
+    return gg_stmt_run(w, st, e, "place history");
 }
 
 int gg_place_insert(gg_conn *w, gg_place *pl, int64_t actor, gg_error *e)
@@ -268,9 +260,8 @@ int gg_place_update(gg_conn *w, const gg_place *pl, int64_t expect_version, int6
     gg_bind_text(st, 4, pl->dedicated_kind);
     sqlite3_bind_int64(st, 5, gg_now_us());
     sqlite3_bind_int64(st, 6, expect_version);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "place update");
+    int rc = gg_stmt_run(w, st, e, "place update");
+    if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ECONFLICT, 409, "stale_version", "version",
                        "the place was changed by someone else; reload it and try again");
@@ -280,15 +271,13 @@ int gg_place_update(gg_conn *w, const gg_place *pl, int64_t expect_version, int6
 int gg_place_move(gg_conn *w, const gg_place *node, const gg_place *new_parent,
                   const char *new_code, int64_t actor, gg_error *e)
 {
-    char upper[256], new_path[512];
-    gg_path_upper(node->path, upper, sizeof upper);
+    char new_path[512];
     int n = snprintf(new_path, sizeof new_path, "%s%lld/", new_parent->path, (long long)node->id);
     if (n < 0 || (size_t)n >= sizeof new_path)
         return gg_fail(e, GG_EINVAL, 422, "too_deep", "parent_id", "the place tree is too deep");
     sqlite3_stmt *st = gg_stmt(w, SQL_MOVE_RANGE);
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "place move");
-    gg_bind_text(st, 1, node->path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, node->path);
     gg_bind_text(st, 3, new_path);
     gg_bind_text(st, 4, new_code);
     gg_bind_text(st, 5, node->code);
@@ -322,9 +311,8 @@ int gg_place_set_active(gg_conn *w, int64_t id, bool active, int64_t actor, gg_e
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int(st, 2, active);
     sqlite3_bind_int64(st, 3, gg_now_us());
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "place state");
+    int rc = gg_stmt_run(w, st, e, "place state");
+    if (rc) return rc;
     if (sqlite3_changes(w->db) != 1)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such place");
     return history(w, id, actor, active ? "activate" : "deactivate", 0, 0, NULL, NULL, NULL, NULL,

@@ -309,9 +309,8 @@ static int after_write(gg_conn *w, const gg_resident *r, int64_t id, const res_w
         sqlite3_bind_int64(st, 1, x->household_id);
         sqlite3_bind_int64(st, 2, id);
         sqlite3_bind_int64(st, 3, x->now);
-        int src = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "household head");
+        int rc = gg_stmt_run(w, st, e, "household head");
+        if (rc) return rc;
     }
     if (!tags || old_tags == r->tags) return 0;
     return gg_res_tags_sync(w, id, x->path, old_tags, r->tags, x->now, e);
@@ -373,9 +372,8 @@ int gg_resident_insert_new(gg_conn *w, const gg_keys *k, const gg_resident *r,
     sqlite3_stmt *st = gg_stmt(w, SQL_RES_INSERT);
     if (!st) return GG_EIO;
     bind_resident(st, r, &x);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "resident");
+    int rc = gg_stmt_run(w, st, e, "resident");
+    if (rc) return rc;
     *id = sqlite3_last_insert_rowid(w->db);
     return after_write(w, r, *id, &x, 0, true, e);
 }
@@ -429,14 +427,10 @@ int gg_resident_delete(gg_conn *w, int64_t id, int64_t actor, gg_error *e)
         "DELETE FROM resident WHERE id = ?1",
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(sql); i++) {
-        sqlite3_stmt *st = NULL;
-        int src = sqlite3_prepare_v2(w->db, sql[i], -1, &st, NULL);
-        if (src == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, id);
-            src = sqlite3_step(st);
-        }
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "resident delete");
+        sqlite3_stmt *st = gg_stmt(w, sql[i]);
+        if (st) sqlite3_bind_int64(st, 1, id);
+        int rc = gg_stmt_run(w, st, e, "resident delete");
+        if (rc) return rc;
     }
     if (sqlite3_changes(w->db) == 0)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such resident");
@@ -561,8 +555,7 @@ static int res_sql(const gg_resident_filter *f, gg_buf *b)
     gg_buf_puts(b, "WHERE r.place_path >= ?1 AND r.place_path < ?2 AND ");
     gg_buf_puts(b, big && !q ? "r.id > ?3" : "+r.id > ?3");
     if (f->nscope > 0)
-        gg_buf_puts(b, " AND EXISTS (SELECT 1 FROM json_each(?4) j WHERE r.place_path >= j.value "
-                       "AND r.place_path < substr(j.value, 1, length(j.value) - 1) || '0')");
+        gg_buf_puts(b, " AND " GG_SQL_UNDER_ANY("r.place_path", "?4"));
     if (f->residence) gg_buf_puts(b, " AND r.residence = ?5");
     if (f->tag) gg_buf_puts(b, " AND (r.tags & ?6) != 0");
     if (f->tag && f->level > 1)
@@ -584,19 +577,11 @@ static int res_sql(const gg_resident_filter *f, gg_buf *b)
 
 static int res_bind(sqlite3_stmt *st, gg_pool *p, const gg_keys *k, const gg_resident_filter *f)
 {
-    char upper[256], lo[11], hi[11];
-    gg_path_upper(f->root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    char lo[11], hi[11];
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
-        gg_buf b;
-        gg_buf_init(&b, 64 * 1024);
-        gg_buf_putc(&b, '[');
-        for (int i = 0; i < f->nscope; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", f->scope_paths[i]);
-        gg_buf_putc(&b, ']');
-        const char *js = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-        gg_buf_free(&b);
+        const char *js = gg_paths_json(p, f->scope_paths, f->nscope);
         if (!js) return GG_ENOMEM;
         gg_bind_text(st, 4, js);
     }

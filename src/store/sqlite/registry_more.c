@@ -4,9 +4,8 @@
  * and the audit of revealed values, in SQLite. See registry.c for the
  * residents themselves and the rules on sealed values.
  *
- * Statements outside the write path of an import are prepared per call and
- * finalized (prep/fin below), keeping the connection's shared cache for the
- * hot ones.
+ * Every statement is the connection's cached one (gg_stmt), reset before
+ * the function returns so no read stays open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,33 +20,6 @@
 
 #define DAY_US (86400LL * 1000000LL)
 
-static sqlite3_stmt *prep(gg_conn *c, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Step a write to its end and finalize it. */
-static int run(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
-{
-    if (!st) return gg_sqlite_fail(w, sqlite3_errcode(w->db), e, what);
-    int src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
-}
-
-static void bind_path_range(sqlite3_stmt *st, int i, const char *root)
-{
-    char upper[256];
-    gg_path_upper(root, upper, sizeof upper);
-    gg_bind_text(st, i, root);
-    gg_bind_text(st, i + 1, upper);
-}
-
 /* ---- resolving references ---------------------------------------------------- */
 
 int gg_reg_row_within(gg_conn *c, const char *table, int64_t id, const char *path,
@@ -56,7 +28,7 @@ int gg_reg_row_within(gg_conn *c, const char *table, int64_t id, const char *pat
     const char *sql = strcmp(table, "house") == 0
                           ? "SELECT place_path FROM house WHERE id = ?1"
                           : "SELECT place_path FROM household WHERE id = ?1";
-    sqlite3_stmt *st = prep(c, sql);
+    sqlite3_stmt *st = gg_stmt(c, sql);
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, id);
     bool ok = false;
@@ -64,7 +36,7 @@ int gg_reg_row_within(gg_conn *c, const char *table, int64_t id, const char *pat
         const char *pp = (const char *)sqlite3_column_text(st, 0);
         ok = !path || (pp && (gg_path_within(pp, path) || gg_path_within(path, pp)));
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return ok ? 0 : gg_fail(e, GG_EINVAL, 422, "invalid_reference", field,
                             "no such %s at this place", table);
 }
@@ -114,9 +86,7 @@ int gg_house_find_or_add(gg_conn *w, int64_t place_id, const char *path, const c
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, verified_at);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "house");
+    return gg_stmt_run(w, st, e, "house");
 }
 
 int gg_household_find_or_add(gg_conn *w, int64_t place_id, const char *path, const char *region,
@@ -187,9 +157,7 @@ static int tag_put(gg_conn *w, int64_t rid, int tag, int level, int64_t since, i
     sqlite3_bind_int64(st, 4, since);
     if (days) sqlite3_bind_int64(st, 5, base + days * DAY_US);
     gg_bind_text(st, 6, path);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tag");
+    return gg_stmt_run(w, st, e, "tag");
 }
 
 static int tag_del(gg_conn *w, int64_t rid, int tag, gg_error *e)
@@ -198,15 +166,23 @@ static int tag_del(gg_conn *w, int64_t rid, int tag, gg_error *e)
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, rid);
     sqlite3_bind_int(st, 2, tag);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) return gg_sqlite_fail(w, src, e, "tag");
+    int rc = gg_stmt_run(w, st, e, "tag");
+    if (rc) return rc;
     if (tag < (int)GG_ARRAY_LEN(special_del) && special_del[tag]) {
-        sqlite3_stmt *s2 = prep(w, special_del[tag]);
+        sqlite3_stmt *s2 = gg_stmt(w, special_del[tag]);
         if (s2) sqlite3_bind_int64(s2, 1, rid);
-        return run(w, s2, e, "special group");
+        return gg_stmt_run(w, s2, e, "special group");
     }
     return 0;
+}
+
+/* resident.tags, the bit set of the rows of resident_tag, brought up to date. */
+static int tag_bits(gg_conn *w, int64_t resident_id, gg_error *e)
+{
+    sqlite3_stmt *st = gg_stmt(w, SQL_TAG_BITS);
+    if (!st) return GG_EIO;
+    sqlite3_bind_int64(st, 1, resident_id);
+    return gg_stmt_run(w, st, e, "tags");
 }
 
 int gg_res_tags_sync(gg_conn *w, int64_t resident_id, const char *path, uint32_t old_tags,
@@ -218,19 +194,13 @@ int gg_res_tags_sync(gg_conn *w, int64_t resident_id, const char *path, uint32_t
         if (is && !was) rc = tag_put(w, resident_id, t, gg_tag_def_get(t)->level, now, now, path, e);
         else if (was && !is) rc = tag_del(w, resident_id, t, e);
     }
-    if (rc) return rc;
-    sqlite3_stmt *st = gg_stmt(w, SQL_TAG_BITS);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, resident_id);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tags");
+    return rc ? rc : tag_bits(w, resident_id, e);
 }
 
 int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT tag, level, since, next_due FROM resident_tag "
-                               "WHERE resident_id = ?1 ORDER BY tag");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT tag, level, since, next_due FROM resident_tag "
+                                  "WHERE resident_id = ?1 ORDER BY tag");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     gg_res_tag *out = gg_pcalloc(p, sizeof *out * GG_TAG__COUNT);
@@ -242,7 +212,7 @@ int gg_res_tags(gg_conn *c, gg_pool *p, int64_t resident_id, gg_res_tag **rows, 
         out[k].since = sqlite3_column_int64(st, 2);
         k++;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return out ? 0 : GG_ENOMEM;
@@ -252,40 +222,34 @@ int gg_res_tag_set(gg_conn *w, int64_t resident_id, int tag, int level, int64_t 
                    gg_error *e)
 {
     (void)actor;
-    sqlite3_stmt *st = prep(w, "SELECT place_path, (SELECT max(at) FROM visit v WHERE "
-                               "v.resident_id = r.id), (SELECT since FROM resident_tag t WHERE "
-                               "t.resident_id = r.id AND t.tag = ?2) FROM resident r WHERE r.id = ?1");
+    sqlite3_stmt *st = gg_stmt(w, "SELECT place_path, (SELECT max(at) FROM visit v WHERE "
+                                  "v.resident_id = r.id), (SELECT since FROM resident_tag t WHERE "
+                                  "t.resident_id = r.id AND t.tag = ?2) FROM resident r WHERE r.id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     sqlite3_bind_int(st, 2, tag);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such resident");
     }
     char path[256];
     gg_strlcpy(path, (const char *)sqlite3_column_text(st, 0), sizeof path);
     int64_t last = sqlite3_column_int64(st, 1), since = sqlite3_column_int64(st, 2);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     int64_t now = gg_now_us();
     int rc = level > 0 ? tag_put(w, resident_id, tag, level, since ? since : now,
                                  last ? last : since ? since : now, path, e)
                        : tag_del(w, resident_id, tag, e);
-    if (rc) return rc;
-    st = gg_stmt(w, SQL_TAG_BITS);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, resident_id);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "tags");
+    return rc ? rc : tag_bits(w, resident_id, e);
 }
 
 /* ---- visits ------------------------------------------------------------------ */
 
 int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
 {
-    sqlite3_stmt *st = prep(w, "INSERT INTO visit (resident_id, visitor_id, at, method, note, "
-                               "place_path, region) SELECT id, ?2, ?3, ?4, ?5, place_path, region "
-                               "FROM resident WHERE id = ?1");
+    sqlite3_stmt *st = gg_stmt(w, "INSERT INTO visit (resident_id, visitor_id, at, method, note, "
+                                  "place_path, region) SELECT id, ?2, ?3, ?4, ?5, place_path, region "
+                                  "FROM resident WHERE id = ?1");
     if (!st) return GG_EIO;
     if (!v->at) v->at = gg_now_us();
     sqlite3_bind_int64(st, 1, v->resident_id);
@@ -293,7 +257,7 @@ int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
     sqlite3_bind_int64(st, 3, v->at);
     gg_bind_text(st, 4, v->method);
     gg_bind_text(st, 5, v->note);
-    int rc = run(w, st, e, "visit");
+    int rc = gg_stmt_run(w, st, e, "visit");
     if (rc) return rc;
     if (sqlite3_changes(w->db) == 0)
         return gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such resident");
@@ -306,31 +270,32 @@ int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
         "WHERE id = (SELECT house_id FROM resident WHERE id = ?1)",
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(after) && !rc; i++) {
-        st = prep(w, after[i]);
+        st = gg_stmt(w, after[i]);
         if (st) sqlite3_bind_int64(st, 1, v->resident_id), sqlite3_bind_int64(st, 2, v->at);
-        rc = run(w, st, e, "visit");
+        rc = gg_stmt_run(w, st, e, "visit");
     }
     gg_res_tag tags[GG_TAG__COUNT];
     int n = 0;
-    st = prep(w, "SELECT tag, level FROM resident_tag WHERE resident_id = ?1");
+    st = gg_stmt(w, "SELECT tag, level FROM resident_tag WHERE resident_id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, v->resident_id);
     while (n < GG_TAG__COUNT && sqlite3_step(st) == SQLITE_ROW) {
         tags[n].tag = sqlite3_column_int(st, 0);
         tags[n++].level = sqlite3_column_int(st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     for (int i = 0; i < n && !rc; i++) {
         int days = gg_tag_visit_days(tags[i].tag, tags[i].level);
+        if (!days) continue;
         /* due = the latest visit (a late-logged older one changes nothing) + interval */
-        st = prep(w, "UPDATE resident_tag SET next_due = (SELECT max(at) FROM visit "
-                     "WHERE resident_id = ?1) + ?3 WHERE resident_id = ?1 AND tag = ?2");
+        st = gg_stmt(w, "UPDATE resident_tag SET next_due = (SELECT max(at) FROM visit "
+                        "WHERE resident_id = ?1) + ?3 WHERE resident_id = ?1 AND tag = ?2");
         if (st) {
             sqlite3_bind_int64(st, 1, v->resident_id);
             sqlite3_bind_int(st, 2, tags[i].tag);
             sqlite3_bind_int64(st, 3, days * DAY_US);
         }
-        rc = days ? run(w, st, e, "visit") : (sqlite3_finalize(st), 0);
+        rc = gg_stmt_run(w, st, e, "visit");
     }
     return rc;
 }
@@ -338,8 +303,8 @@ int gg_visit_insert(gg_conn *w, gg_visit *v, gg_error *e)
 int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id, int limit,
                   gg_visit **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT id, resident_id, visitor_id, at, method, note, place_path "
-                               "FROM visit WHERE resident_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT id, resident_id, visitor_id, at, method, note, place_path "
+                                  "FROM visit WHERE resident_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     sqlite3_bind_int64(st, 2, after_id);
@@ -356,7 +321,7 @@ int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id,
         v->note = gg_col_text(p, st, 5);
         v->place_path = gg_col_text(p, st, 6);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return out ? 0 : GG_ENOMEM;
@@ -365,14 +330,14 @@ int gg_visit_list(gg_conn *c, gg_pool *p, int64_t resident_id, int64_t after_id,
 int gg_due_visits(gg_conn *c, gg_pool *p, const char *root_path, int64_t now,
                   int64_t due_before, int offset, int limit, gg_due_visit **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c,
+    sqlite3_stmt *st = gg_stmt(c,
         "SELECT t.resident_id, r.name, t.tag, t.level, t.next_due, r.place_id, "
         "(SELECT max(at) FROM visit v WHERE v.resident_id = t.resident_id) "
         "FROM resident_tag t JOIN resident r ON r.id = t.resident_id "
         "WHERE t.place_path >= ?1 AND t.place_path < ?2 AND t.next_due IS NOT NULL "
         "AND t.next_due < ?3 ORDER BY t.next_due, t.resident_id, t.tag LIMIT ?4 OFFSET ?5");
     if (!st) return GG_EIO;
-    bind_path_range(st, 1, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, due_before);
     sqlite3_bind_int(st, 4, limit);
     sqlite3_bind_int(st, 5, offset);
@@ -389,7 +354,7 @@ int gg_due_visits(gg_conn *c, gg_pool *p, const char *root_path, int64_t now,
         d->last_visit = sqlite3_column_int64(st, 6);
         d->overdue = d->due_at < now;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return out ? 0 : GG_ENOMEM;
@@ -408,16 +373,16 @@ int gg_awareness_get(gg_conn *c, const char *root_path, int64_t since, gg_awaren
     int64_t *dst[2][2] = {{&out->residents, &out->residents_verified},
                           {&out->houses, &out->houses_verified}};
     for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *st = prep(c, sql[i]);
+        sqlite3_stmt *st = gg_stmt(c, sql[i]);
         if (!st) return GG_EIO;
-        bind_path_range(st, 1, root_path);
+        gg_bind_path_range(st, 1, root_path);
         sqlite3_bind_int64(st, 3, since);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
             *dst[i][0] = sqlite3_column_int64(st, 0);
             *dst[i][1] = sqlite3_column_int64(st, 1);
         }
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (src != SQLITE_ROW) return GG_EIO;
     }
     return 0;
@@ -426,13 +391,13 @@ int gg_awareness_get(gg_conn *c, const char *root_path, int64_t since, gg_awaren
 int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_tag_count **rows,
                   int *n)
 {
-    sqlite3_stmt *st = prep(c,
+    sqlite3_stmt *st = gg_stmt(c,
         "SELECT pl.id, t.tag, count(*) FROM place pl JOIN resident_tag t "
-        "ON t.place_path >= pl.path AND t.place_path < substr(pl.path, 1, length(pl.path) - 1) || '0' "
+        "ON t.place_path >= pl.path AND t.place_path < " GG_SQL_PATH_UPPER("pl.path") " "
         "WHERE pl.kind = ?3 AND pl.path >= ?1 AND pl.path < ?2 "
         "GROUP BY pl.id, t.tag ORDER BY pl.id, t.tag LIMIT 100000");
     if (!st) return GG_EIO;
-    bind_path_range(st, 1, root_path);
+    gg_bind_path_range(st, 1, root_path);
     gg_bind_text(st, 3, gg_place_kind_name(kind));
     size_t cap = 256, k = 0;
     gg_tag_count *out = gg_palloc(p, sizeof *out * cap);
@@ -449,7 +414,7 @@ int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_ta
         out[k].tag = sqlite3_column_int(st, 1);
         out[k++].count = sqlite3_column_int64(st, 2);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = (int)k;
     return out ? 0 : GG_ENOMEM;
@@ -459,23 +424,23 @@ int gg_tag_counts(gg_conn *c, gg_pool *p, const char *root_path, int kind, gg_ta
 
 int gg_account_can_reveal(gg_conn *c, int64_t account_id)
 {
-    sqlite3_stmt *st = prep(c, "SELECT can_reveal FROM account WHERE id = ?1 AND active = 1");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT can_reveal FROM account WHERE id = ?1 AND active = 1");
     if (!st) return 0;
     sqlite3_bind_int64(st, 1, account_id);
     int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return v != 0;
 }
 
 int gg_account_set_can_reveal(gg_conn *w, int64_t account_id, bool on, gg_error *e)
 {
-    sqlite3_stmt *st = prep(w, "UPDATE account SET can_reveal = ?2, updated_at = ?3 WHERE id = ?1");
+    sqlite3_stmt *st = gg_stmt(w, "UPDATE account SET can_reveal = ?2, updated_at = ?3 WHERE id = ?1");
     if (st) {
         sqlite3_bind_int64(st, 1, account_id);
         sqlite3_bind_int(st, 2, on);
         sqlite3_bind_int64(st, 3, gg_now_us());
     }
-    int rc = run(w, st, e, "account");
+    int rc = gg_stmt_run(w, st, e, "account");
     if (!rc && sqlite3_changes(w->db) == 0)
         rc = gg_fail(e, GG_ENOTFOUND, 404, "not_found", "", "no such account");
     return rc;
@@ -483,8 +448,8 @@ int gg_account_set_can_reveal(gg_conn *w, int64_t account_id, bool on, gg_error 
 
 int gg_reveal_audit(gg_conn *w, gg_reveal_rec *a, gg_error *e)
 {
-    sqlite3_stmt *st = prep(w, "INSERT INTO reveal_audit (at, actor_id, record_type, record_id, "
-                               "field, purpose, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    sqlite3_stmt *st = gg_stmt(w, "INSERT INTO reveal_audit (at, actor_id, record_type, record_id, "
+                                  "field, purpose, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!a->at) a->at = gg_now_us();
     if (st) {
         sqlite3_bind_int64(st, 1, a->at);
@@ -495,14 +460,14 @@ int gg_reveal_audit(gg_conn *w, gg_reveal_rec *a, gg_error *e)
         gg_bind_text(st, 6, a->purpose);
         gg_bind_text(st, 7, a->ip);
     }
-    int rc = run(w, st, e, "reveal audit");
+    int rc = gg_stmt_run(w, st, e, "reveal audit");
     if (!rc) a->id = sqlite3_last_insert_rowid(w->db);
     return rc;
 }
 
 int gg_reveal_list(gg_conn *c, gg_pool *p, const gg_reveal_filter *f, gg_reveal_rec **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c,
+    sqlite3_stmt *st = gg_stmt(c,
         "SELECT a.id, a.at, a.actor_id, a.record_type, a.record_id, a.field, a.purpose, a.ip, "
         "(SELECT username FROM account u WHERE u.id = a.actor_id) FROM reveal_audit a "
         "WHERE a.id < ?1 AND (?2 = 0 OR a.actor_id = ?2) AND (?3 = 0 OR a.record_id = ?3) "
@@ -533,7 +498,7 @@ int gg_reveal_list(gg_conn *c, gg_pool *p, const gg_reveal_filter *f, gg_reveal_
         a->ip = gg_col_text(p, st, 7);
         a->actor_name = gg_col_text(p, st, 8);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return out ? 0 : GG_ENOMEM;
@@ -577,7 +542,7 @@ int gg_special_set(gg_conn *w, int64_t resident_id, int tag, const char *const *
     int n;
     const gg_special_field *f = gg_special_fields(tag, &n);
     if (!f) return gg_fail(e, GG_EINVAL, 422, "invalid_value", "tag", "not a special group");
-    sqlite3_stmt *st = prep(w, special_sql[tag].set);
+    sqlite3_stmt *st = gg_stmt(w, special_sql[tag].set);
     if (st) {
         sqlite3_bind_int64(st, 1, resident_id);
         for (int i = 0; i < n; i++) {
@@ -587,7 +552,7 @@ int gg_special_set(gg_conn *w, int64_t resident_id, int tag, const char *const *
                 gg_bind_text(st, i + 2, vals[i]);
         }
     }
-    return run(w, st, e, "special group");
+    return gg_stmt_run(w, st, e, "special group");
 }
 
 int gg_special_get(gg_conn *c, gg_pool *p, int64_t resident_id, int tag, const char ***vals)
@@ -595,13 +560,13 @@ int gg_special_get(gg_conn *c, gg_pool *p, int64_t resident_id, int tag, const c
     int n;
     *vals = NULL;
     if (!gg_special_fields(tag, &n)) return GG_ENOTFOUND;
-    sqlite3_stmt *st = prep(c, special_sql[tag].get);
+    sqlite3_stmt *st = gg_stmt(c, special_sql[tag].get);
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, resident_id);
     int src = sqlite3_step(st), rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
     const char **out = rc ? NULL : gg_pcalloc(p, sizeof *out * (size_t)n);
     for (int i = 0; out && i < n; i++) out[i] = gg_col_text(p, st, i);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (!rc && !out) rc = GG_ENOMEM;
     *vals = out;
     return rc;

@@ -7,25 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/place.h"
 #include "domain/registry.h"
 #include "store/sqlite/registry_int.h"
-
-static const char *scope_json(gg_pool *p, const char *const *paths, int n)
-{
-    if (!paths || n <= 0) return NULL;
-    gg_buf b;
-    gg_buf_init(&b, 64 * 1024);
-    gg_buf_putc(&b, '[');
-    for (int i = 0; i < n; i++) gg_buf_printf(&b, "%s\"%s\"", i ? "," : "", paths[i]);
-    gg_buf_putc(&b, ']');
-    const char *out = b.data ? gg_pstrndup(p, b.data, b.len) : NULL;
-    gg_buf_free(&b);
-    return out;
-}
 
 /* ?1 ?2 root range, ?3 after id, ?4 scope paths (JSON or NULL), ?5 kind, ?6 q,
  * ?7 place, ?8 limit. */
@@ -35,21 +21,17 @@ static const char *scope_json(gg_pool *p, const char *const *paths, int n)
 #define LIST_WHERE_SUB(kindcol, qcol) LIST_WHERE_ID("+x.id", kindcol, qcol)
 #define LIST_WHERE_ID(idcol, kindcol, qcol)                                                   \
     " WHERE x.place_path >= ?1 AND x.place_path < ?2 AND " idcol " > ?3 AND (?4 IS NULL OR " \
-    "EXISTS (SELECT 1 FROM json_each(?4) j WHERE x.place_path >= j.value AND x.place_path " \
-    "< substr(j.value, 1, length(j.value) - 1) || '0')) AND (?5 IS NULL OR " kindcol       \
+    GG_SQL_UNDER_ANY("x.place_path", "?4") ") AND (?5 IS NULL OR " kindcol                  \
     " = ?5) AND (?6 IS NULL OR substr(" qcol ", 1, length(?6)) = ?6) AND (?7 = 0 OR "       \
     "x.place_id = ?7) ORDER BY x.id LIMIT ?8"
 
 static int bind_list(sqlite3_stmt *st, gg_pool *p, const gg_reg_filter *f, const char *kind,
                      int kind_int)
 {
-    char upper[256];
-    gg_path_upper(f->root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, f->root_path);
-    gg_bind_text(st, 2, upper);
+    gg_bind_path_range(st, 1, f->root_path);
     sqlite3_bind_int64(st, 3, f->after_id);
     if (f->nscope > 0) {
-        const char *js = scope_json(p, f->scope_paths, f->nscope);
+        const char *js = gg_paths_json(p, f->scope_paths, f->nscope);
         if (!js) return GG_ENOMEM;
         gg_bind_text(st, 4, js);
     }
@@ -61,24 +43,13 @@ static int bind_list(sqlite3_stmt *st, gg_pool *p, const gg_reg_filter *f, const
     return 0;
 }
 
-static sqlite3_stmt *prep(gg_conn *c, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
+/* gg_stmt_run, a broken unique key answered as a duplicate record. */
 static int finish(gg_conn *w, sqlite3_stmt *st, gg_error *e, const char *what)
 {
-    if (!st) return gg_sqlite_fail(w, sqlite3_errcode(w->db), e, what);
-    int src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if ((src & 0xff) == SQLITE_CONSTRAINT)
-        return gg_fail(e, GG_ECONFLICT, 409, "duplicate", "", "%s: such a record exists already", what);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, what);
+    int rc = gg_stmt_run(w, st, e, what);
+    if (rc == GG_ECONFLICT)
+        rc = gg_fail(e, GG_ECONFLICT, 409, "duplicate", "", "%s: such a record exists already", what);
+    return rc;
 }
 
 /* ---- houses ------------------------------------------------------------------ */
@@ -112,9 +83,9 @@ int gg_house_insert(gg_conn *w, gg_house *h, gg_error *e)
     const char *path, *region;
     int rc = p ? gg_reg_place(w, p, h->place_id, GG_REG_HOME_KINDS, &path, &region, e) : GG_ENOMEM;
     if (rc) goto out;
-    sqlite3_stmt *st = prep(w, "INSERT INTO house (place_id, place_path, room, use, area, "
-                               "owner_name, verified_at, region, created_at, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?7)");
+    sqlite3_stmt *st = gg_stmt(w, "INSERT INTO house (place_id, place_path, room, use, area, "
+                                  "owner_name, verified_at, region, created_at, updated_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?7)");
     if (st) {
         sqlite3_bind_int64(st, 1, h->place_id);
         gg_bind_text(st, 2, path);
@@ -135,9 +106,9 @@ out:
 int gg_house_update(gg_conn *w, const gg_house *h, gg_error *e)
 {
     /* an edit by a grid worker is a verification of the house */
-    sqlite3_stmt *st = prep(w, "UPDATE house SET room = ?2, use = ?3, area = ?4, owner_name = ?5, "
-                               "verified_at = ?6, updated_at = ?6, version = version + 1 "
-                               "WHERE id = ?1");
+    sqlite3_stmt *st = gg_stmt(w, "UPDATE house SET room = ?2, use = ?3, area = ?4, owner_name = ?5, "
+                                  "verified_at = ?6, updated_at = ?6, version = version + 1 "
+                                  "WHERE id = ?1");
     if (st) {
         sqlite3_bind_int64(st, 1, h->id);
         gg_bind_text(st, 2, h->room);
@@ -151,18 +122,18 @@ int gg_house_update(gg_conn *w, const gg_house *h, gg_error *e)
 
 int gg_house_get(gg_conn *c, gg_pool *p, int64_t id, gg_house *out)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " HOUSE_COLS " FROM house x WHERE x.id = ?1");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT " HOUSE_COLS " FROM house x WHERE x.id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) house_row(p, st, out);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }
 
 int gg_house_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_house **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+    sqlite3_stmt *st = gg_stmt(c, gg_reg_big_root(f->root_path)
                                    ? "SELECT " HOUSE_COLS " FROM house x" LIST_WHERE("x.use", "x.room")
                                    : "SELECT " HOUSE_COLS " FROM house x" LIST_WHERE_SUB("x.use", "x.room"));
     if (!st) return GG_EIO;
@@ -170,7 +141,7 @@ int gg_house_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_house **row
     gg_house *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
     int k = 0;
     while (!rc && out && k < f->limit && sqlite3_step(st) == SQLITE_ROW) house_row(p, st, &out[k++]);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return rc ? rc : out ? 0 : GG_ENOMEM;
@@ -205,9 +176,9 @@ int gg_household_insert(gg_conn *w, gg_household *h, gg_error *e)
     int rc = p ? gg_reg_place(w, p, h->place_id, GG_REG_HOME_KINDS, &path, &region, e) : GG_ENOMEM;
     if (!rc && h->house_id) rc = gg_reg_row_within(w, "house", h->house_id, path, "house_id", e);
     if (rc) goto out;
-    sqlite3_stmt *st = prep(w, "INSERT INTO household (place_id, place_path, house_id, number, "
-                               "address, region, created_at, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+    sqlite3_stmt *st = gg_stmt(w, "INSERT INTO household (place_id, place_path, house_id, number, "
+                                  "address, region, created_at, updated_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
     if (st) {
         sqlite3_bind_int64(st, 1, h->place_id);
         gg_bind_text(st, 2, path);
@@ -228,18 +199,18 @@ int gg_household_update(gg_conn *w, const gg_household *h, gg_error *e)
 {
     int rc = 0;
     if (h->head_id) {
-        sqlite3_stmt *st = prep(w, "SELECT 1 FROM resident WHERE id = ?1 AND household_id = ?2");
+        sqlite3_stmt *st = gg_stmt(w, "SELECT 1 FROM resident WHERE id = ?1 AND household_id = ?2");
         if (!st) return GG_EIO;
         sqlite3_bind_int64(st, 1, h->head_id);
         sqlite3_bind_int64(st, 2, h->id);
         bool member = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (!member)
             return gg_fail(e, GG_EINVAL, 422, "invalid_reference", "head_id",
                            "the head must be a member of the household");
     }
-    sqlite3_stmt *st = prep(w, "UPDATE household SET number = ?2, address = ?3, head_id = ?4, "
-                               "house_id = ?5, version = version + 1, updated_at = ?6 WHERE id = ?1");
+    sqlite3_stmt *st = gg_stmt(w, "UPDATE household SET number = ?2, address = ?3, head_id = ?4, "
+                                  "house_id = ?5, version = version + 1, updated_at = ?6 WHERE id = ?1");
     if (st) {
         sqlite3_bind_int64(st, 1, h->id);
         gg_bind_text(st, 2, h->number);
@@ -254,19 +225,19 @@ int gg_household_update(gg_conn *w, const gg_household *h, gg_error *e)
 
 int gg_household_get(gg_conn *c, gg_pool *p, int64_t id, gg_household *out)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " HH_COLS " FROM household x WHERE x.id = ?1");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT " HH_COLS " FROM household x WHERE x.id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) hh_row(p, st, out);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }
 
 int gg_household_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_household **rows,
                       int *n)
 {
-    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+    sqlite3_stmt *st = gg_stmt(c, gg_reg_big_root(f->root_path)
                                    ? "SELECT " HH_COLS " FROM household x" LIST_WHERE("NULL", "x.number")
                                    : "SELECT " HH_COLS " FROM household x" LIST_WHERE_SUB("NULL", "x.number"));
     if (!st) return GG_EIO;
@@ -274,7 +245,7 @@ int gg_household_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_househo
     gg_household *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
     int k = 0;
     while (!rc && out && k < f->limit && sqlite3_step(st) == SQLITE_ROW) hh_row(p, st, &out[k++]);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return rc ? rc : out ? 0 : GG_ENOMEM;
@@ -406,18 +377,18 @@ int gg_org_update(gg_conn *w, const gg_keys *k, const gg_org *o, gg_error *e)
 
 int gg_org_get(gg_conn *c, gg_pool *p, const gg_keys *k, int64_t id, bool unmasked, gg_org *out)
 {
-    sqlite3_stmt *st = prep(c, "SELECT " ORG_COLS " FROM org x WHERE x.id = ?1");
+    sqlite3_stmt *st = gg_stmt(c, "SELECT " ORG_COLS " FROM org x WHERE x.id = ?1");
     if (!st) return GG_EIO;
     sqlite3_bind_int64(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) org_row(p, k, st, unmasked, out);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
 }
 
 int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_org **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, gg_reg_big_root(f->root_path)
+    sqlite3_stmt *st = gg_stmt(c, gg_reg_big_root(f->root_path)
                                    ? "SELECT " ORG_COLS " FROM org x" LIST_WHERE("x.kind", "x.name")
                                    : "SELECT " ORG_COLS " FROM org x" LIST_WHERE_SUB("x.kind", "x.name"));
     if (!st) return GG_EIO;
@@ -426,7 +397,7 @@ int gg_org_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, gg_org **rows, i
     int k = 0;
     while (!rc && out && k < f->limit && sqlite3_step(st) == SQLITE_ROW)
         org_row(p, NULL, st, false, &out[k++]);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return rc ? rc : out ? 0 : GG_ENOMEM;
@@ -441,8 +412,8 @@ int gg_facility_insert(gg_conn *w, gg_facility *f, gg_error *e)
     unsigned kinds = GG_REG_HOME_KINDS | (1u << GG_PK_COMMUNITY) | (1u << GG_PK_STREET);
     int rc = p ? gg_reg_place(w, p, f->place_id, kinds, &path, &region, e) : GG_ENOMEM;
     if (rc) goto out;
-    sqlite3_stmt *st = prep(w, "INSERT INTO facility (place_id, place_path, kind, name, address, region, "
-                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    sqlite3_stmt *st = gg_stmt(w, "INSERT INTO facility (place_id, place_path, kind, name, address, region, "
+                                  "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     f->created_at = gg_now_us();
     if (st) {
         sqlite3_bind_int64(st, 1, f->place_id);
@@ -463,8 +434,8 @@ out:
 int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char *kind,
                      gg_facility **rows, int *n)
 {
-    sqlite3_stmt *st = prep(c, "SELECT x.id, x.place_id, x.kind, x.name, x.address, x.created_at "
-                               "FROM facility x" LIST_WHERE_SUB("x.kind", "x.name"));
+    sqlite3_stmt *st = gg_stmt(c, "SELECT x.id, x.place_id, x.kind, x.name, x.address, x.created_at "
+                                  "FROM facility x" LIST_WHERE_SUB("x.kind", "x.name"));
     if (!st) return GG_EIO;
     int rc = bind_list(st, p, f, kind, 0);
     gg_facility *out = gg_pcalloc(p, sizeof *out * (size_t)(f->limit > 0 ? f->limit : 1));
@@ -478,7 +449,7 @@ int gg_facility_list(gg_conn *c, gg_pool *p, const gg_reg_filter *f, const char 
         x->address = gg_col_text(p, st, 4);
         x->created_at = sqlite3_column_int64(st, 5);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *rows = out;
     *n = k;
     return rc ? rc : out ? 0 : GG_ENOMEM;

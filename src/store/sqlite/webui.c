@@ -1,7 +1,7 @@
 /*
  * webui.c — what the web UI (#4) needs from SQLite: client keys for offline
- * exactly-once, the photo already uploaded, the case events collected in the
- * writer's transaction and published after its COMMIT, and the cockpit's
+ * exactly-once, the case events collected in the writer's transaction and
+ * published after its COMMIT, and the cockpit's
  * aggregates (open cases through the partial index of open cases, rollups
  * per day and category, today's steps per hour).
  */
@@ -14,10 +14,6 @@
 static const char SQL_KEY_GET[] =
     "SELECT id FROM gcase WHERE reporter_id = ?1 AND client_key = ?2";
 static const char SQL_KEY_SET[] = "UPDATE gcase SET client_key = ?2 WHERE id = ?1";
-static const char SQL_ATT_FIND[] =
-    "SELECT ca.id, ca.case_id, coalesce(ca.uploaded_by, 0), ca.at, a.size, ca.sha256, a.mime, "
-    "ca.phase, ca.name FROM case_attachment ca JOIN attachment a ON a.sha256 = ca.sha256 "
-    "WHERE ca.case_id = ?1 AND ca.sha256 = ?2 AND ca.phase = ?3 ORDER BY ca.id LIMIT 1";
 #define EVENT_COLS                                                                           \
     "f.id, f.case_id, g.place_id, coalesce(g.reporter_id, 0), coalesce(g.owner_unit_id, 0), " \
     "coalesce(g.owner_user_id, 0), coalesce(g.dispatcher_unit_id, 0), g.version, f.at, "     \
@@ -72,33 +68,7 @@ int gg_case_client_key_set(gg_conn *w, int64_t case_id, const char *key, gg_erro
     if (!st) return gg_sqlite_fail(w, SQLITE_ERROR, e, "client key");
     sqlite3_bind_int64(st, 1, case_id);
     gg_bind_text(st, 2, key);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    return src == SQLITE_DONE ? 0 : gg_sqlite_fail(w, src, e, "client key");
-}
-
-int gg_attachment_find(gg_conn *c, gg_pool *p, int64_t case_id, const char *sha256,
-                       const char *phase, gg_attachment_rec *a)
-{
-    sqlite3_stmt *st = gg_stmt(c, SQL_ATT_FIND);
-    if (!st) return GG_EIO;
-    sqlite3_bind_int64(st, 1, case_id);
-    gg_bind_text(st, 2, sha256);
-    gg_bind_text(st, 3, phase);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        a->id = sqlite3_column_int64(st, 0);
-        a->case_id = sqlite3_column_int64(st, 1);
-        a->uploaded_by = sqlite3_column_int64(st, 2);
-        a->at = sqlite3_column_int64(st, 3);
-        a->size = sqlite3_column_int64(st, 4);
-        a->sha256 = gg_col_text(p, st, 5);
-        a->mime = gg_col_text(p, st, 6);
-        a->phase = gg_col_text(p, st, 7);
-        a->name = gg_col_text(p, st, 8);
-    }
-    sqlite3_reset(st);
-    return src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? GG_ENOTFOUND : GG_EIO;
+    return gg_stmt_run(w, st, e, "client key");
 }
 
 /* ---- case events ---- */
@@ -169,20 +139,12 @@ int gg_case_events_since(gg_conn *c, int64_t after, int limit, gg_case_event *ou
 
 /* ---- cockpit ---- */
 
-static void bind_range(sqlite3_stmt *st, const char *root_path)
-{
-    char upper[256];
-    gg_path_upper(root_path, upper, sizeof upper);
-    gg_bind_text(st, 1, root_path);
-    sqlite3_bind_text(st, 2, upper, -1, SQLITE_TRANSIENT);
-}
-
 int gg_case_open_each(gg_conn *c, const char *root_path,
                       int (*fn)(void *ctx, const gg_open_case *k), void *ctx)
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_OPEN_SCAN);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     int src, rc = 0;
     while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
         gg_open_case k = {
@@ -212,7 +174,7 @@ int gg_case_overdue_list(gg_conn *c, gg_pool *p, const char *root_path, int limi
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_OVERDUE_LIST);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, limit);
     int k = 0;
     while (k < limit && sqlite3_step(st) == SQLITE_ROW) {
@@ -236,7 +198,7 @@ int gg_rollup_each(gg_conn *c, const char *root_path, int32_t d0, int32_t d1,
     if (d1 < d0 || d1 - d0 > 400) return GG_EINVAL;
     sqlite3_stmt *st = gg_stmt(c, SQL_ROLLUP_ROWS);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int(st, 3, d0);
     sqlite3_bind_int(st, 4, d1);
     int src;
@@ -260,7 +222,7 @@ int gg_flow_by_hour(gg_conn *c, const char *root_path, int64_t day_start, int64_
 {
     sqlite3_stmt *st = gg_stmt(c, SQL_BY_HOUR);
     if (!st) return GG_EIO;
-    bind_range(st, root_path);
+    gg_bind_path_range(st, 1, root_path);
     sqlite3_bind_int64(st, 3, day_start);
     sqlite3_bind_int64(st, 4, GG_WF_F_CLOSES);
     memset(opened, 0, sizeof(int64_t) * 24);
