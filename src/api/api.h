@@ -39,8 +39,16 @@ void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
  * next page exists, and its cursor is the id of the last row shown. So
  * next_cursor is null exactly when the list is done. */
 void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id);
-/* A query parameter true/false (absent: false); else 400 invalid_parameter. */
-int gg_api_query_bool(gg_req *r, const char *name, bool *out);
+/* Query parameters, one shape for every route: absent gives the default
+ * (false, 0, dflt); a value that does not parse is
+ * 400 {"error":{"code":"invalid_parameter","field":name,...}}. */
+int gg_api_bad_param(gg_req *r, const char *name, const char *msg);
+int gg_api_query_bool(gg_req *r, const char *name, bool *out);  /* true or false */
+int gg_api_query_id(gg_req *r, const char *name, int64_t *out); /* a row id, >= 1 */
+int gg_api_query_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                     int64_t *out);
+/* YYYY-MM-DD (the day's start in the display zone) or ISO 8601 with offset, as µs */
+int gg_api_query_time(gg_req *r, const char *name, int64_t *out);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
 
 /* cases (api/cases.c) */

@@ -17,19 +17,6 @@
 
 #define DAY_US (86400LL * 1000000LL)
 
-static int bad_param(gg_req *r, const char *name, const char *msg)
-{
-    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
-}
-
-static int q_num(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = dflt;
-    if (v && gg_parse_i64(v, strlen(v), lo, hi, out)) return bad_param(r, name, "out of range");
-    return 0;
-}
-
 static int tag_param(gg_req *r, int *tag)
 {
     const char *t = gg_req_param(r, "tag");
@@ -299,7 +286,7 @@ int gg_h_due_visits(gg_req *r)
     int64_t off = 0, within;
     if (after[0] && gg_parse_i64(after, strlen(after), 1, 1000000, &off))
         return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
-    if ((rc = q_num(r, "within_days", 0, 366, 7, &within))) return rc;
+    if ((rc = gg_api_query_int(r, "within_days", 0, 366, 7, &within))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     int64_t now = gg_now_us();
@@ -357,7 +344,7 @@ static int level_param(gg_req *r, int *kind)
     if (!lv) return 0;
     *kind = gg_place_kind_parse(lv);
     if (*kind != GG_PK_GRID && *kind != GG_PK_COMMUNITY && *kind != GG_PK_STREET)
-        return bad_param(r, "level", "level is grid, community or street");
+        return gg_api_bad_param(r, "level", "level is grid, community or street");
     return 0;
 }
 
@@ -365,7 +352,7 @@ int gg_h_awareness(gg_req *r)
 {
     const gg_place *pl = r->obj;
     int64_t months;
-    int kind, rc = q_num(r, "months", 1, 120, 6, &months);
+    int kind, rc = gg_api_query_int(r, "months", 1, 120, 6, &months);
     if (!rc) rc = level_param(r, &kind);
     if (rc) return rc;
     gg_conn *c = gg_api_reader(r);
@@ -449,18 +436,15 @@ int gg_h_reveal_audit(gg_req *r)
     gg_reveal_filter f = {.limit = limit + 1};
     if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.before_id))
         return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
-    if ((rc = q_num(r, "actor_id", 1, INT64_MAX / 2, 0, &f.actor_id))) return rc;
-    if ((rc = q_num(r, "record_id", 1, INT64_MAX / 2, 0, &f.record_id))) return rc;
-    const char *from = gg_req_query(r, "from"), *to = gg_req_query(r, "to");
-    if (from && gg_time_parse(from, strlen(from), gg_display_offset_min(), &f.from_us))
-        return bad_param(r, "from", "use YYYY-MM-DD or an ISO 8601 time with offset");
-    if (to && gg_time_parse(to, strlen(to), gg_display_offset_min(), &f.to_us))
-        return bad_param(r, "to", "use YYYY-MM-DD or an ISO 8601 time with offset");
+    if ((rc = gg_api_query_id(r, "actor_id", &f.actor_id)) ||
+        (rc = gg_api_query_id(r, "record_id", &f.record_id)) ||
+        (rc = gg_api_query_time(r, "from", &f.from_us)) || (rc = gg_api_query_time(r, "to", &f.to_us)))
+        return rc;
     const char *txt[3] = {gg_req_query(r, "record_type"), gg_req_query(r, "field"), gg_req_query(r, "q")};
     static const char *const names[3] = {"record_type", "field", "q"};
     for (int i = 0; i < 3; i++)
         if (txt[i] && (strlen(txt[i]) > 200 || !gg_utf8_valid(txt[i], strlen(txt[i]), false)))
-            return bad_param(r, names[i], "at most 200 bytes of text");
+            return gg_api_bad_param(r, names[i], "at most 200 bytes of text");
     f.record_type = txt[0] && *txt[0] ? txt[0] : NULL;
     f.field = txt[1] && *txt[1] ? txt[1] : NULL;
     f.purpose_q = txt[2] && *txt[2] ? txt[2] : NULL;
