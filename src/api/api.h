@@ -39,6 +39,10 @@ void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
  * next page exists, and its cursor is the id of the last row shown. So
  * next_cursor is null exactly when the list is done. */
 void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id);
+/* A page whose cursor is a number this server gave out (a row id, an
+ * offset): limit as gg_req_page, *after the cursor's number in lo..hi (0
+ * without a cursor); anything else is 400 invalid_cursor. */
+int gg_api_page_num(gg_req *r, int *limit, int64_t lo, int64_t hi, int64_t *after);
 /* Query parameters, one shape for every route: absent gives the default
  * (false, 0, dflt); a value that does not parse is
  * 400 {"error":{"code":"invalid_parameter","field":name,...}}. */

@@ -45,12 +45,10 @@ static int filter_from_query(gg_req *r, gg_case_filter *f)
 int gg_h_cases_list(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_case_filter f = {.limit = limit + 1, .root_path = "/"};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    gg_case_filter f = {.limit = limit + 1, .after_id = after, .root_path = "/"};
     if ((rc = filter_from_query(r, &f))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;

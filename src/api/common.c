@@ -90,6 +90,17 @@ void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_sho
     gg_api_list_end(w, p, key);
 }
 
+int gg_api_page_num(gg_req *r, int *limit, int64_t lo, int64_t hi, int64_t *after)
+{
+    char cur[GG_CURSOR_MAX + 1];
+    int rc = gg_req_page(r, limit, cur, sizeof cur);
+    *after = 0;
+    if (rc) return rc;
+    if (cur[0] && gg_parse_i64(cur, strlen(cur), lo, hi, after))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    return 0;
+}
+
 int gg_api_bad_param(gg_req *r, const char *name, const char *msg)
 {
     return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);

@@ -171,12 +171,10 @@ int gg_scope_resident_param(gg_req *r)
 int gg_h_residents_list(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_resident_filter f = {.limit = limit + 1};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    gg_resident_filter f = {.limit = limit + 1, .after_id = after};
     if ((rc = gg_api_resident_filter(r, NULL, &f))) return rc;
     const gg_keys *k;
     if ((rc = gg_api_reg_keys(r, &k))) return rc;

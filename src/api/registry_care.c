@@ -220,12 +220,9 @@ static void visit_json(gg_jw *w, const gg_visit *v)
 int gg_h_resident_visits(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after_id;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after_id);
     if (rc) return rc;
-    int64_t after_id = 0;
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_visit *rows;
@@ -281,12 +278,9 @@ int gg_h_due_visits(gg_req *r)
 {
     const gg_place *pl = r->obj;
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t off, within;
+    int rc = gg_api_page_num(r, &limit, 1, 1000000, &off);
     if (rc) return rc;
-    int64_t off = 0, within;
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, 1000000, &off))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     if ((rc = gg_api_query_int(r, "within_days", 0, 366, 7, &within))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
@@ -450,12 +444,10 @@ int gg_h_key_group_counts(gg_req *r)
 int gg_h_reveal_audit(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_reveal_filter f = {.limit = limit + 1};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.before_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    gg_reveal_filter f = {.limit = limit + 1, .before_id = after};
     if ((rc = gg_api_query_id(r, "actor_id", &f.actor_id)) ||
         (rc = gg_api_query_id(r, "record_id", &f.record_id)) ||
         (rc = gg_api_query_time(r, "from", &f.from_us)) || (rc = gg_api_query_time(r, "to", &f.to_us)))
