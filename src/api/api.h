@@ -53,6 +53,8 @@ int gg_api_query_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_
                      int64_t *out);
 /* YYYY-MM-DD (the day's start in the display zone) or ISO 8601 with offset, as µs */
 int gg_api_query_time(gg_req *r, const char *name, int64_t *out);
+/* "level": the level counts are made at, street, community or grid (a place kind) */
+int gg_api_query_level(gg_req *r, int dflt, int *kind);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
 
 /* cases (api/cases.c) */

@@ -145,3 +145,15 @@ int gg_api_query_time(gg_req *r, const char *name, int64_t *out)
         return gg_api_bad_param(r, name, "use YYYY-MM-DD or an ISO 8601 time with offset");
     return 0;
 }
+
+int gg_api_query_level(gg_req *r, int dflt, int *kind)
+{
+    const char *v = gg_req_query(r, "level");
+    *kind = dflt;
+    if (!v) return 0;
+    int k = gg_place_kind_parse(v);
+    if (k != GG_PK_STREET && k != GG_PK_COMMUNITY && k != GG_PK_GRID)
+        return gg_api_bad_param(r, "level", "level is street, community or grid");
+    *kind = k;
+    return 0;
+}

@@ -66,18 +66,6 @@ static int q_bbox(gg_req *r, double b[4])
     return 0;
 }
 
-static int q_level(gg_req *r, int dflt, int *kind)
-{
-    const char *v = gg_req_query(r, "level");
-    *kind = dflt;
-    if (!v) return 0;
-    int k = gg_place_kind_parse(v);
-    if (k != GG_PK_STREET && k != GG_PK_COMMUNITY && k != GG_PK_GRID)
-        return gg_api_bad_param(r, "level", "level is street, community or grid");
-    *kind = k;
-    return 0;
-}
-
 /* lat/lon (and coord) from the query, as WGS 84. */
 static int q_point(gg_req *r, double *lon, double *lat)
 {
@@ -130,7 +118,7 @@ int gg_h_map_boundaries(gg_req *r)
 {
     double b[4];
     int kind, rc;
-    if ((rc = q_bbox(r, b)) || (rc = q_level(r, GG_PK_GRID, &kind))) return rc;
+    if ((rc = q_bbox(r, b)) || (rc = gg_api_query_level(r, GG_PK_GRID, &kind))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_jw *w = gg_req_json(r, 200);
@@ -718,7 +706,7 @@ int gg_h_map_heat(gg_req *r)
     const gg_place *root = r->obj;
     layer_q q = {.root_path = root->path};
     int kind, rc;
-    if ((rc = q_level(r, GG_PK_GRID, &kind))) return rc;
+    if ((rc = gg_api_query_level(r, GG_PK_GRID, &kind))) return rc;
     const char *from = gg_req_query(r, "from"), *to = gg_req_query(r, "to");
     if (from && gg_time_parse(from, strlen(from), gg_display_offset_min(), &q.from))
         return gg_api_bad_param(r, "from", "use YYYY-MM-DD or an ISO 8601 time with offset");

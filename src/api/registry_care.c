@@ -332,23 +332,12 @@ static void awareness_json(gg_jw *w, const gg_place *pl, const gg_awareness *a)
     gg_jw_obj_end(w);
 }
 
-static int level_param(gg_req *r, int *kind)
-{
-    const char *lv = gg_req_query(r, "level");
-    *kind = 0;
-    if (!lv) return 0;
-    *kind = gg_place_kind_parse(lv);
-    if (*kind != GG_PK_GRID && *kind != GG_PK_COMMUNITY && *kind != GG_PK_STREET)
-        return gg_api_bad_param(r, "level", "level is grid, community or street");
-    return 0;
-}
-
 int gg_h_awareness(gg_req *r)
 {
     const gg_place *pl = r->obj;
     int64_t months;
     int kind, rc = gg_api_query_int(r, "months", 1, 120, 6, &months);
-    if (!rc) rc = level_param(r, &kind);
+    if (!rc) rc = gg_api_query_level(r, 0, &kind);
     if (rc) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
@@ -398,9 +387,8 @@ static int first_count(const gg_tag_count *c, int n, int64_t id)
 int gg_h_key_group_counts(gg_req *r)
 {
     const gg_place *pl = r->obj;
-    int kind, rc = level_param(r, &kind);
+    int kind, rc = gg_api_query_level(r, GG_PK_GRID, &kind);
     if (rc) return rc;
-    if (!kind) kind = GG_PK_GRID;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_place *places;
