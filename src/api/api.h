@@ -25,8 +25,8 @@ int gg_scope_account_param(gg_req *r); /* account :id wholly inside scope */
 int gg_scope_account_body(gg_req *r);  /* body "place_ids" wholly inside scope */
 int gg_scope_account_update(gg_req *r);/* both of the above */
 int gg_scope_case_param(gg_req *r);    /* case :id visible to the caller; loads it into r->obj */
-int gg_scope_place_query(gg_req *r);
-int gg_scope_global(gg_req *r);        /* settings for the whole city: global scope only */   /* query "place_id" inside scope (metrics) */
+int gg_scope_place_query(gg_req *r);  /* query "place_id" inside scope; loads it into r->obj */
+int gg_scope_global(gg_req *r);        /* settings for the whole city: global scope only */
 
 /* writers shared by resources */
 void gg_api_place_json(gg_jw *w, const gg_place *p);

@@ -3,7 +3,6 @@
  * query-parameter parsers every route uses (one 400 invalid_parameter shape).
  */
 #include <stdio.h>
-
 #include <string.h>
 
 #include "api/api.h"

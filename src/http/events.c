@@ -172,7 +172,9 @@ void gg_events_start(gg_store *store)
     if (!bus.started) {
         const char *m = getenv("GG_MAX_EVENT_STREAMS");
         int64_t v = 100;
-        if (m) gg_parse_i64(m, strlen(m), 0, 100000, &v);
+        if (m && gg_parse_i64(m, strlen(m), 0, 100000, &v))
+            gg_warn("GG_MAX_EVENT_STREAMS=%s is not a whole number from 0 to 100000: using %lld", m,
+                    (long long)v);
         bus.max = (int)v;
         bus.stopping = false;
         if (pthread_create(&bus.hb, NULL, heartbeat_main, NULL) == 0) bus.started = true;
