@@ -25,8 +25,8 @@ int gg_scope_account_param(gg_req *r); /* account :id wholly inside scope */
 int gg_scope_account_body(gg_req *r);  /* body "place_ids" wholly inside scope */
 int gg_scope_account_update(gg_req *r);/* both of the above */
 int gg_scope_case_param(gg_req *r);    /* case :id visible to the caller; loads it into r->obj */
-int gg_scope_place_query(gg_req *r);
-int gg_scope_global(gg_req *r);        /* settings for the whole city: global scope only */   /* query "place_id" inside scope (metrics) */
+int gg_scope_place_query(gg_req *r);  /* query "place_id" inside scope; loads it into r->obj */
+int gg_scope_global(gg_req *r);        /* settings for the whole city: global scope only */
 
 /* writers shared by resources */
 void gg_api_place_json(gg_jw *w, const gg_place *p);
@@ -39,8 +39,22 @@ void gg_api_list_end(gg_jw *w, gg_pool *p, const char *next_key);
  * next page exists, and its cursor is the id of the last row shown. So
  * next_cursor is null exactly when the list is done. */
 void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_shown_id);
-/* A query parameter true/false (absent: false); else 400 invalid_parameter. */
-int gg_api_query_bool(gg_req *r, const char *name, bool *out);
+/* A page whose cursor is a number this server gave out (a row id, an
+ * offset): limit as gg_req_page, *after the cursor's number in lo..hi (0
+ * without a cursor); anything else is 400 invalid_cursor. */
+int gg_api_page_num(gg_req *r, int *limit, int64_t lo, int64_t hi, int64_t *after);
+/* Query parameters, one shape for every route: absent gives the default
+ * (false, 0, dflt); a value that does not parse is
+ * 400 {"error":{"code":"invalid_parameter","field":name,...}}. */
+int gg_api_bad_param(gg_req *r, const char *name, const char *msg);
+int gg_api_query_bool(gg_req *r, const char *name, bool *out);  /* true or false */
+int gg_api_query_id(gg_req *r, const char *name, int64_t *out); /* a row id, >= 1 */
+int gg_api_query_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                     int64_t *out);
+/* YYYY-MM-DD (the day's start in the display zone) or ISO 8601 with offset, as µs */
+int gg_api_query_time(gg_req *r, const char *name, int64_t *out);
+/* "level": the level counts are made at, street, community or grid (a place kind) */
+int gg_api_query_level(gg_req *r, int dflt, int *kind);
 gg_conn *gg_api_reader(gg_req *r);     /* this thread's reader, or 503 in r->err */
 
 /* cases (api/cases.c) */

@@ -15,75 +15,48 @@
 #include "domain/case.h"
 #include "domain/place.h"
 
-static int bad_param(gg_req *r, const char *name, const char *msg)
-{
-    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
-}
-
-#define q_bool gg_api_query_bool
-
-static int q_id(gg_req *r, const char *name, int64_t *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = 0;
-    if (v && (gg_parse_i64(v, strlen(v), 1, INT64_MAX / 2, out) || v[0] == '0'))
-        return bad_param(r, name, "not an id");
-    return 0;
-}
-
-static int q_time(gg_req *r, const char *name, int64_t *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = 0;
-    if (v && gg_time_parse(v, strlen(v), gg_display_offset_min(), out))
-        return bad_param(r, name, "use YYYY-MM-DD or an ISO 8601 time with offset");
-    return 0;
-}
-
 static int filter_from_query(gg_req *r, gg_case_filter *f)
 {
     int rc;
     const char *kind = gg_req_query(r, "kind"), *state = gg_req_query(r, "state");
-    if (kind && !(f->kind = gg_wf_kind_parse(kind))) return bad_param(r, "kind", "unknown kind");
+    if (kind && !(f->kind = gg_wf_kind_parse(kind))) return gg_api_bad_param(r, "kind", "unknown kind");
     if (state && (!f->kind || !(f->state = gg_wf_state_parse(f->kind, state))))
-        return bad_param(r, "state", "unknown state (give kind too)");
-    if ((rc = q_id(r, "category_id", &f->category_id))) return rc;
-    if ((rc = q_bool(r, "open", &f->open_only))) return rc;
-    if ((rc = q_bool(r, "overdue", &f->overdue_only))) return rc;
-    if ((rc = q_bool(r, "due_soon", &f->due_soon))) return rc;
+        return gg_api_bad_param(r, "state", "unknown state (give kind too)");
+    if ((rc = gg_api_query_id(r, "category_id", &f->category_id))) return rc;
+    if ((rc = gg_api_query_bool(r, "open", &f->open_only))) return rc;
+    if ((rc = gg_api_query_bool(r, "overdue", &f->overdue_only))) return rc;
+    if ((rc = gg_api_query_bool(r, "due_soon", &f->due_soon))) return rc;
     f->due_before = gg_now_us() + 24 * INT64_C(3600000000); /* due within a day */
-    if ((rc = q_time(r, "from", &f->from_us))) return rc;
-    if ((rc = q_time(r, "to", &f->to_us))) return rc;
+    if ((rc = gg_api_query_time(r, "from", &f->from_us))) return rc;
+    if ((rc = gg_api_query_time(r, "to", &f->to_us))) return rc;
     f->q = gg_req_query(r, "q");
     if (f->q && (strlen(f->q) > 200 || !gg_utf8_valid(f->q, strlen(f->q), false)))
-        return bad_param(r, "q", "a search term has at most 200 bytes of text");
+        return gg_api_bad_param(r, "q", "a search term has at most 200 bytes of text");
     if (f->q && !*f->q) f->q = NULL;
     const char *mine = gg_req_query(r, "mine");
     if (mine && strcmp(mine, "reported") == 0) f->reporter_id = r->who->user_id;
     else if (mine && strcmp(mine, "owned") == 0) {
         if (r->who->unit_id) f->owner_unit_id = r->who->unit_id;
         else f->owner_user_id = r->who->user_id;
-    } else if (mine) return bad_param(r, "mine", "use reported or owned");
+    } else if (mine) return gg_api_bad_param(r, "mine", "use reported or owned");
     return 0;
 }
 
 int gg_h_cases_list(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_case_filter f = {.limit = limit + 1, .root_path = "/"};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    gg_case_filter f = {.limit = limit + 1, .after_id = after, .root_path = "/"};
     if ((rc = filter_from_query(r, &f))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     int64_t pid;
-    if ((rc = q_id(r, "place_id", &pid))) return rc;
+    if ((rc = gg_api_query_id(r, "place_id", &pid))) return rc;
     if (pid) {
         gg_place *pl = gg_pcalloc(r->pool, sizeof *pl);
-        if (!pl || gg_place_get(c, r->pool, pid, pl)) return bad_param(r, "place_id", "no such place");
+        if (!pl || gg_place_get(c, r->pool, pid, pl)) return gg_api_bad_param(r, "place_id", "no such place");
         if (!gg_scope_covers(r->who, pl->path))
             return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "place_id",
                            "this place lies outside the places assigned to you");
@@ -95,7 +68,7 @@ int gg_h_cases_list(gg_req *r)
         f.nscope = r->who->nplaces;
     }
     bool nearby;
-    if ((rc = q_bool(r, "nearby", &nearby))) return rc;
+    if ((rc = gg_api_query_bool(r, "nearby", &nearby))) return rc;
     if (r->who->role == GG_ROLE_RESIDENT || r->who->role == GG_ROLE_MEMBER) {
         /* as gg_scope_case_param: their own reports (or, with mine=owned, what
          * they hold), or open cases around them to "+1" */
@@ -132,11 +105,11 @@ static int parse_weights(gg_req *r, double wt[3])
         size_t n = end ? (size_t)(end - s) : strlen(s);
         int64_t x;
         if ((i < 2 && !end) || (i == 2 && end) || gg_parse_i64(s, n, 0, 100, &x))
-            return bad_param(r, "weights", "three whole numbers, e.g. 30,35,35");
+            return gg_api_bad_param(r, "weights", "three whole numbers, e.g. 30,35,35");
         wt[i] = (double)x;
         s = end ? end + 1 : s + n;
     }
-    if (wt[0] + wt[1] + wt[2] != 100) return bad_param(r, "weights", "the weights add up to 100");
+    if (wt[0] + wt[1] + wt[2] != 100) return gg_api_bad_param(r, "weights", "the weights add up to 100");
     return 0;
 }
 
@@ -145,14 +118,14 @@ int gg_h_case_metrics(gg_req *r)
     const gg_place *pl = r->obj;
     const char *from = gg_req_query(r, "from"), *to = gg_req_query(r, "to");
     int32_t d0, d1;
-    if (!from || gg_cal_day_parse(from, strlen(from), &d0)) return bad_param(r, "from", "from is YYYY-MM-DD");
-    if (!to || gg_cal_day_parse(to, strlen(to), &d1)) return bad_param(r, "to", "to is YYYY-MM-DD");
-    if (d1 < d0 || d1 - d0 > 3660) return bad_param(r, "to", "to is on or after from, within ten years");
+    if (!from || gg_cal_day_parse(from, strlen(from), &d0)) return gg_api_bad_param(r, "from", "from is YYYY-MM-DD");
+    if (!to || gg_cal_day_parse(to, strlen(to), &d1)) return gg_api_bad_param(r, "to", "to is YYYY-MM-DD");
+    if (d1 < d0 || d1 - d0 > 3660) return gg_api_bad_param(r, "to", "to is on or after from, within ten years");
     const char *kind = gg_req_query(r, "kind");
-    if (kind && !gg_wf_kind_parse(kind)) return bad_param(r, "kind", "unknown kind");
+    if (kind && !gg_wf_kind_parse(kind)) return gg_api_bad_param(r, "kind", "unknown kind");
     int64_t cat;
     double wt[3];
-    int rc = q_id(r, "category_id", &cat);
+    int rc = gg_api_query_id(r, "category_id", &cat);
     if (!rc) rc = parse_weights(r, wt);
     if (rc) return rc;
     gg_conn *c = gg_api_reader(r);
@@ -220,7 +193,7 @@ static void category_json(gg_jw *w, const gg_category *c)
 int gg_h_categories_list(gg_req *r)
 {
     const char *kind = gg_req_query(r, "kind");
-    if (kind && !gg_wf_kind_parse(kind)) return bad_param(r, "kind", "unknown kind");
+    if (kind && !gg_wf_kind_parse(kind)) return gg_api_bad_param(r, "kind", "unknown kind");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_category *rows;

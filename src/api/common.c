@@ -1,11 +1,12 @@
 /*
- * common.c — JSON shapes shared by the resources, and list framing.
+ * common.c — JSON shapes shared by the resources, list framing, and the
+ * query-parameter parsers every route uses (one 400 invalid_parameter shape).
  */
 #include <stdio.h>
-
 #include <string.h>
 
 #include "api/api.h"
+#include "core/str.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
 #include "domain/place.h"
@@ -88,13 +89,70 @@ void gg_api_list_end_at(gg_jw *w, gg_pool *p, int n, int limit, int64_t last_sho
     gg_api_list_end(w, p, key);
 }
 
+int gg_api_page_num(gg_req *r, int *limit, int64_t lo, int64_t hi, int64_t *after)
+{
+    char cur[GG_CURSOR_MAX + 1];
+    int rc = gg_req_page(r, limit, cur, sizeof cur);
+    *after = 0;
+    if (rc) return rc;
+    if (cur[0] && gg_parse_i64(cur, strlen(cur), lo, hi, after))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
+    return 0;
+}
+
+int gg_api_bad_param(gg_req *r, const char *name, const char *msg)
+{
+    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
+}
+
 int gg_api_query_bool(gg_req *r, const char *name, bool *out)
 {
     const char *v = gg_req_query(r, name);
     *out = false;
     if (!v) return 0;
     if (strcmp(v, "true") == 0) *out = true;
-    else if (strcmp(v, "false") != 0)
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "use true or false");
+    else if (strcmp(v, "false") != 0) return gg_api_bad_param(r, name, "use true or false");
+    return 0;
+}
+
+int gg_api_query_id(gg_req *r, const char *name, int64_t *out)
+{
+    const char *v = gg_req_query(r, name);
+    *out = 0;
+    if (v && (gg_parse_i64(v, strlen(v), 1, INT64_MAX / 2, out) || v[0] == '0'))
+        return gg_api_bad_param(r, name, "not an id");
+    return 0;
+}
+
+int gg_api_query_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                     int64_t *out)
+{
+    const char *v = gg_req_query(r, name);
+    *out = dflt;
+    if (v && gg_parse_i64(v, strlen(v), lo, hi, out))
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name,
+                       "%s must be a whole number from %lld to %lld", name, (long long)lo,
+                       (long long)hi);
+    return 0;
+}
+
+int gg_api_query_time(gg_req *r, const char *name, int64_t *out)
+{
+    const char *v = gg_req_query(r, name);
+    *out = 0;
+    if (v && gg_time_parse(v, strlen(v), gg_display_offset_min(), out))
+        return gg_api_bad_param(r, name, "use YYYY-MM-DD or an ISO 8601 time with offset");
+    return 0;
+}
+
+int gg_api_query_level(gg_req *r, int dflt, int *kind)
+{
+    const char *v = gg_req_query(r, "level");
+    *kind = dflt;
+    if (!v) return 0;
+    int k = gg_place_kind_parse(v);
+    if (k != GG_PK_STREET && k != GG_PK_COMMUNITY && k != GG_PK_GRID)
+        return gg_api_bad_param(r, "level", "level is street, community or grid");
+    *kind = k;
     return 0;
 }

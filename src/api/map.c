@@ -36,18 +36,13 @@ static void pool_free_cb(void *p) { gg_pool_free(p); }
 
 /* ---- query parameters ------------------------------------------------------ */
 
-static int bad(gg_req *r, const char *field, const char *msg)
-{
-    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", field, "%s", msg);
-}
-
 static int q_double(gg_req *r, const char *name, double lo, double hi, bool required, double *out)
 {
     const char *v = gg_req_query(r, name);
-    if (!v) return required ? bad(r, name, "a number is required") : 0;
+    if (!v) return required ? gg_api_bad_param(r, name, "a number is required") : 0;
     char *end;
     double d = strtod(v, &end);
-    if (!*v || *end || !isfinite(d) || d < lo || d > hi) return bad(r, name, "a number in range is required");
+    if (!*v || *end || !isfinite(d) || d < lo || d > hi) return gg_api_bad_param(r, name, "a number in range is required");
     *out = d;
     return 0;
 }
@@ -55,31 +50,19 @@ static int q_double(gg_req *r, const char *name, double lo, double hi, bool requ
 static int q_bbox(gg_req *r, double b[4])
 {
     const char *v = gg_req_query(r, "bbox");
-    if (!v || strlen(v) > 128) return bad(r, "bbox", "bbox=west,south,east,north (WGS 84 degrees) is required");
+    if (!v || strlen(v) > 128) return gg_api_bad_param(r, "bbox", "bbox=west,south,east,north (WGS 84 degrees) is required");
     const char *p = v;
     for (int i = 0; i < 4; i++) {
         char *end;
         b[i] = strtod(p, &end);
         if (end == p || !isfinite(b[i]) || (i < 3 ? *end != ',' : *end != 0))
-            return bad(r, "bbox", "bbox=west,south,east,north (WGS 84 degrees)");
+            return gg_api_bad_param(r, "bbox", "bbox=west,south,east,north (WGS 84 degrees)");
         p = end + 1;
     }
     if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
-        return bad(r, "bbox", "bbox out of range or west > east / south > north");
+        return gg_api_bad_param(r, "bbox", "bbox out of range or west > east / south > north");
     if (b[2] - b[0] > MAX_BBOX_DEG || b[3] - b[1] > MAX_BBOX_DEG)
-        return bad(r, "bbox", "bbox wider than 5 degrees");
-    return 0;
-}
-
-static int q_level(gg_req *r, int dflt, int *kind)
-{
-    const char *v = gg_req_query(r, "level");
-    *kind = dflt;
-    if (!v) return 0;
-    int k = gg_place_kind_parse(v);
-    if (k != GG_PK_STREET && k != GG_PK_COMMUNITY && k != GG_PK_GRID)
-        return bad(r, "level", "level is street, community or grid");
-    *kind = k;
+        return gg_api_bad_param(r, "bbox", "bbox wider than 5 degrees");
     return 0;
 }
 
@@ -135,7 +118,7 @@ int gg_h_map_boundaries(gg_req *r)
 {
     double b[4];
     int kind, rc;
-    if ((rc = q_bbox(r, b)) || (rc = q_level(r, GG_PK_GRID, &kind))) return rc;
+    if ((rc = q_bbox(r, b)) || (rc = gg_api_query_level(r, GG_PK_GRID, &kind))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_jw *w = gg_req_json(r, 200);
@@ -501,7 +484,7 @@ int gg_h_map_layer_cases(gg_req *r)
     if (st) {
         for (int i = 0; i < 3; i++)
             if (strcmp(st, case_buckets[i]) == 0) q.state = i;
-        if (q.state < 0) return bad(r, "state", "state is todo, due_soon or overdue");
+        if (q.state < 0) return gg_api_bad_param(r, "state", "state is todo, due_soon or overdue");
     }
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
@@ -542,7 +525,7 @@ int gg_h_map_layer_key_groups(gg_req *r)
     if (tag) {
         q.state = gg_reg_parse(GG_RT_TAG, tag, strlen(tag));
         if (q.state <= 0 || q.state >= GG_TAG__COUNT)
-            return bad(r, "tag", "tag is a key group's code word or label (GET /api/v1/key-groups)");
+            return gg_api_bad_param(r, "tag", "tag is a key group's code word or label (GET /api/v1/key-groups)");
     }
     const char *names[GG_TAG__COUNT - 1];
     for (int t = 1; t < GG_TAG__COUNT; t++) names[t - 1] = gg_reg_code(GG_RT_TAG, t);
@@ -609,7 +592,7 @@ int gg_h_map_layer_pois(gg_req *r)
     if ((rc = q_bbox(r, q.bbox)) || (rc = q_zoom(r, &zoom))) return rc;
     q.kind = gg_req_query(r, "kind");
     if (q.kind && strcmp(q.kind, poi_kinds[0]) && strcmp(q.kind, poi_kinds[1]) && strcmp(q.kind, poi_kinds[2]))
-        return bad(r, "kind", "kind is service_centre, party_org or volunteer");
+        return gg_api_bad_param(r, "kind", "kind is service_centre, party_org or volunteer");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     if (zoom >= POI_POINT_ZOOM) {
@@ -723,15 +706,15 @@ int gg_h_map_heat(gg_req *r)
     const gg_place *root = r->obj;
     layer_q q = {.root_path = root->path};
     int kind, rc;
-    if ((rc = q_level(r, GG_PK_GRID, &kind))) return rc;
+    if ((rc = gg_api_query_level(r, GG_PK_GRID, &kind))) return rc;
     const char *from = gg_req_query(r, "from"), *to = gg_req_query(r, "to");
     if (from && gg_time_parse(from, strlen(from), gg_display_offset_min(), &q.from))
-        return bad(r, "from", "use YYYY-MM-DD or an ISO 8601 time with offset");
+        return gg_api_bad_param(r, "from", "use YYYY-MM-DD or an ISO 8601 time with offset");
     if (to && gg_time_parse(to, strlen(to), gg_display_offset_min(), &q.to))
-        return bad(r, "to", "use YYYY-MM-DD or an ISO 8601 time with offset");
+        return gg_api_bad_param(r, "to", "use YYYY-MM-DD or an ISO 8601 time with offset");
     if (!to) q.to = INT64_MAX;
     else if (strlen(to) == 10) q.to += 24 * INT64_C(3600000000); /* a date includes its day */
-    if (q.to <= q.from) return bad(r, "to", "to is after from");
+    if (q.to <= q.from) return gg_api_bad_param(r, "to", "to is after from");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     int depth = kind == GG_PK_STREET ? 1 : kind == GG_PK_COMMUNITY ? 2 : 3;

@@ -384,12 +384,9 @@ int gg_h_place_history(gg_req *r)
 {
     const gg_place *p = r->obj;
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after_id;
+    int rc = gg_api_page_num(r, &limit, 0, INT64_MAX, &after_id);
     if (rc) return rc;
-    int64_t after_id = 0;
-    if (after[0] && gg_parse_i64(after, strlen(after), 0, INT64_MAX, &after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_place_event *ev;

@@ -38,27 +38,13 @@ int gg_api_reg_out_of_scope(gg_req *r, bool missing, const char *what)
                    "this object lies outside the places assigned to you");
 }
 
-static int bad_param(gg_req *r, const char *name, const char *msg)
-{
-    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
-}
-
-static int q_id(gg_req *r, const char *name, int64_t *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = 0;
-    if (v && (gg_parse_i64(v, strlen(v), 1, INT64_MAX / 2, out) || v[0] == '0'))
-        return bad_param(r, name, "not an id");
-    return 0;
-}
-
 int gg_api_reg_root(gg_req *r, const char **root, const char *const **scope, int *nscope)
 {
     *root = "/";
     *scope = NULL;
     *nscope = 0;
     int64_t pid;
-    int rc = q_id(r, "place_id", &pid);
+    int rc = gg_api_query_id(r, "place_id", &pid);
     if (rc) return rc;
     if (pid) {
         gg_conn *c = gg_api_reader(r);
@@ -66,7 +52,7 @@ int gg_api_reg_root(gg_req *r, const char **root, const char *const **scope, int
         gg_place *pl = gg_pcalloc(r->pool, sizeof *pl);
         if (!pl) return GG_ENOMEM;
         if (gg_place_get(c, r->pool, pid, pl)) {
-            if (r->who->global_scope) return bad_param(r, "place_id", "no such place");
+            if (r->who->global_scope) return gg_api_bad_param(r, "place_id", "no such place");
             return gg_fail(&r->err, GG_EFORBIDDEN, 403, "out_of_scope", "place_id",
                            "this place lies outside the places assigned to you");
         }
@@ -90,38 +76,31 @@ static int q_enum(gg_req *r, const char *name, int table, int *out)
     *out = 0;
     if (!v || !v[0]) return 0;
     *out = gg_reg_parse(table, v, strlen(v));
-    return *out ? 0 : bad_param(r, name, "not one of the known values");
+    return *out ? 0 : gg_api_bad_param(r, name, "not one of the known values");
 }
 
-static int q_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int *out)
+int gg_api_resident_filter(gg_req *r, const gg_place *root, gg_resident_filter *f)
 {
-    const char *v = gg_req_query(r, name);
-    int64_t x = 0;
-    *out = 0;
-    if (v && gg_parse_i64(v, strlen(v), lo, hi, &x)) return bad_param(r, name, "out of range");
-    *out = (int)x;
-    return 0;
-}
-
-int gg_api_resident_filter(gg_req *r, gg_resident_filter *f)
-{
-    int rc = gg_api_reg_root(r, &f->root_path, &f->scope_paths, &f->nscope);
+    int rc = 0;
+    if (root) f->root_path = root->path;
+    else rc = gg_api_reg_root(r, &f->root_path, &f->scope_paths, &f->nscope);
+    int64_t amin = 0, amax = 0;
     if (!rc) rc = q_enum(r, "residence", GG_RT_RESIDENCE, &f->residence);
     if (!rc) rc = q_enum(r, "tag", GG_RT_TAG, &f->tag);
     if (!rc) rc = q_enum(r, "level", GG_RT_LEVEL, &f->level);
     if (!rc) rc = q_enum(r, "sex", GG_RT_SEX, &f->sex);
-    if (!rc) rc = q_int(r, "age_min", 0, 150, &f->age_min);
-    if (!rc) rc = q_int(r, "age_max", 0, 150, &f->age_max);
-    if (!rc) rc = q_id(r, "household_id", &f->household_id);
-    if (!rc) rc = q_id(r, "house_id", &f->house_id);
+    if (!rc) rc = gg_api_query_int(r, "age_min", 0, 150, 0, &amin);
+    if (!rc) rc = gg_api_query_int(r, "age_max", 0, 150, 0, &amax);
+    if (!rc) rc = gg_api_query_id(r, "household_id", &f->household_id);
+    if (!rc) rc = gg_api_query_id(r, "house_id", &f->house_id);
+    if (!rc) rc = gg_api_query_bool(r, "party_member", &f->party_member);
     if (rc) return rc;
+    f->age_min = (int)amin;
+    f->age_max = (int)amax;
     f->today = gg_api_today();
-    const char *pm = gg_req_query(r, "party_member");
-    if (pm && strcmp(pm, "true") && strcmp(pm, "false")) return bad_param(r, "party_member", "true or false");
-    f->party_member = pm && strcmp(pm, "true") == 0;
     const char *q = gg_req_query(r, "q");
     if (q && (strlen(q) > 64 || !gg_utf8_valid(q, strlen(q), false)))
-        return bad_param(r, "q", "q is at most 64 bytes of text");
+        return gg_api_bad_param(r, "q", "q is at most 64 bytes of text");
     f->q = q && q[0] ? q : NULL;
     return 0;
 }
@@ -192,13 +171,11 @@ int gg_scope_resident_param(gg_req *r)
 int gg_h_residents_list(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_resident_filter f = {.limit = limit + 1};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
-    if ((rc = gg_api_resident_filter(r, &f))) return rc;
+    gg_resident_filter f = {.limit = limit + 1, .after_id = after};
+    if ((rc = gg_api_resident_filter(r, NULL, &f))) return rc;
     const gg_keys *k;
     if ((rc = gg_api_reg_keys(r, &k))) return rc;
     const char *idn = gg_req_query(r, "id_number"), *ph = gg_req_query(r, "phone");

@@ -33,8 +33,10 @@ int64_t gg_api_today(void); /* local day number */
 /* The subtree a list covers: query place_id (in scope, else 403), or the
  * caller's scope (root "/" plus scope paths for a scoped caller). */
 int gg_api_reg_root(gg_req *r, const char **root, const char *const **scope, int *nscope);
-/* Query parameters of the resident list into f (also root and scope). */
-int gg_api_resident_filter(gg_req *r, gg_resident_filter *f);
+/* The query parameters of the resident list into f: the filters, and the
+ * subtree — root's when given (the export, whose scope rule loaded it), else
+ * gg_api_reg_root's. The list and the export share it, so they filter alike. */
+int gg_api_resident_filter(gg_req *r, const gg_place *root, gg_resident_filter *f);
 void gg_api_resident_json(gg_jw *w, const gg_resident *res);
 
 /* scope rules: the object :id inside the caller's scope, loaded into r->obj */

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -16,19 +17,6 @@
 #include "domain/place.h"
 
 #define DAY_US (86400LL * 1000000LL)
-
-static int bad_param(gg_req *r, const char *name, const char *msg)
-{
-    return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "%s", msg);
-}
-
-static int q_num(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
-{
-    const char *v = gg_req_query(r, name);
-    *out = dflt;
-    if (v && gg_parse_i64(v, strlen(v), lo, hi, out)) return bad_param(r, name, "out of range");
-    return 0;
-}
 
 static int tag_param(gg_req *r, int *tag)
 {
@@ -232,12 +220,9 @@ static void visit_json(gg_jw *w, const gg_visit *v)
 int gg_h_resident_visits(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after_id;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after_id);
     if (rc) return rc;
-    int64_t after_id = 0;
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_visit *rows;
@@ -293,13 +278,10 @@ int gg_h_due_visits(gg_req *r)
 {
     const gg_place *pl = r->obj;
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t off, within;
+    int rc = gg_api_page_num(r, &limit, 1, 1000000, &off);
     if (rc) return rc;
-    int64_t off = 0, within;
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, 1000000, &off))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
-    if ((rc = q_num(r, "within_days", 0, 366, 7, &within))) return rc;
+    if ((rc = gg_api_query_int(r, "within_days", 0, 366, 7, &within))) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     int64_t now = gg_now_us();
@@ -350,23 +332,12 @@ static void awareness_json(gg_jw *w, const gg_place *pl, const gg_awareness *a)
     gg_jw_obj_end(w);
 }
 
-static int level_param(gg_req *r, int *kind)
-{
-    const char *lv = gg_req_query(r, "level");
-    *kind = 0;
-    if (!lv) return 0;
-    *kind = gg_place_kind_parse(lv);
-    if (*kind != GG_PK_GRID && *kind != GG_PK_COMMUNITY && *kind != GG_PK_STREET)
-        return bad_param(r, "level", "level is grid, community or street");
-    return 0;
-}
-
 int gg_h_awareness(gg_req *r)
 {
     const gg_place *pl = r->obj;
     int64_t months;
-    int kind, rc = q_num(r, "months", 1, 120, 6, &months);
-    if (!rc) rc = level_param(r, &kind);
+    int kind, rc = gg_api_query_int(r, "months", 1, 120, 6, &months);
+    if (!rc) rc = gg_api_query_level(r, 0, &kind);
     if (rc) return rc;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
@@ -394,12 +365,30 @@ int gg_h_awareness(gg_req *r)
     return 0;
 }
 
+static int by_place_id(const void *a, const void *b)
+{
+    int64_t x = ((const gg_tag_count *)a)->place_id, y = ((const gg_tag_count *)b)->place_id;
+    return (x > y) - (x < y);
+}
+
+/* The first of the rows (sorted by place id) for place id, or n: one binary
+ * search per place, not a scan of every row for every place and tag. */
+static int first_count(const gg_tag_count *c, int n, int64_t id)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c[mid].place_id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 int gg_h_key_group_counts(gg_req *r)
 {
     const gg_place *pl = r->obj;
-    int kind, rc = level_param(r, &kind);
+    int kind, rc = gg_api_query_level(r, GG_PK_GRID, &kind);
     if (rc) return rc;
-    if (!kind) kind = GG_PK_GRID;
     gg_conn *c = gg_api_reader(r);
     if (!c) return GG_EBUSY;
     gg_place *places;
@@ -408,6 +397,7 @@ int gg_h_key_group_counts(gg_req *r)
     if (kind == pl->kind) places = (gg_place *)pl, np = 1;
     else if (gg_place_subtree(c, r->pool, pl->path, kind, false, NULL, 5000, &places, &np)) return GG_EIO;
     if (gg_tag_counts(c, r->pool, pl->path, kind, &counts, &nc)) return GG_EIO;
+    qsort(counts, (size_t)nc, sizeof *counts, by_place_id); /* the store's order already: cheap */
     gg_jw *w = gg_req_json(r, 200);
     gg_jw_obj(w);
     gg_jw_kid(w, "place_id", pl->id);
@@ -421,13 +411,12 @@ int gg_h_key_group_counts(gg_req *r)
         gg_jw_kstr(w, "name", places[i].name);
         gg_jw_key(w, "counts");
         gg_jw_obj(w);
-        int64_t total = 0;
+        int64_t v[GG_TAG__COUNT] = {0}, total = 0;
+        for (int k = first_count(counts, nc, places[i].id); k < nc && counts[k].place_id == places[i].id; k++)
+            if (counts[k].tag > 0 && counts[k].tag < GG_TAG__COUNT) v[counts[k].tag] = counts[k].count;
         for (int t = 1; t < GG_TAG__COUNT; t++) {
-            int64_t v = 0;
-            for (int k = 0; k < nc; k++)
-                if (counts[k].place_id == places[i].id && counts[k].tag == t) v = counts[k].count;
-            gg_jw_kint(w, gg_reg_code(GG_RT_TAG, t), v);
-            total += v;
+            gg_jw_kint(w, gg_reg_code(GG_RT_TAG, t), v[t]);
+            total += v[t];
         }
         gg_jw_obj_end(w);
         gg_jw_kint(w, "total", total);
@@ -443,24 +432,19 @@ int gg_h_key_group_counts(gg_req *r)
 int gg_h_reveal_audit(gg_req *r)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t after;
+    int rc = gg_api_page_num(r, &limit, 1, INT64_MAX, &after);
     if (rc) return rc;
-    gg_reveal_filter f = {.limit = limit + 1};
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f.before_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
-    if ((rc = q_num(r, "actor_id", 1, INT64_MAX / 2, 0, &f.actor_id))) return rc;
-    if ((rc = q_num(r, "record_id", 1, INT64_MAX / 2, 0, &f.record_id))) return rc;
-    const char *from = gg_req_query(r, "from"), *to = gg_req_query(r, "to");
-    if (from && gg_time_parse(from, strlen(from), gg_display_offset_min(), &f.from_us))
-        return bad_param(r, "from", "use YYYY-MM-DD or an ISO 8601 time with offset");
-    if (to && gg_time_parse(to, strlen(to), gg_display_offset_min(), &f.to_us))
-        return bad_param(r, "to", "use YYYY-MM-DD or an ISO 8601 time with offset");
+    gg_reveal_filter f = {.limit = limit + 1, .before_id = after};
+    if ((rc = gg_api_query_id(r, "actor_id", &f.actor_id)) ||
+        (rc = gg_api_query_id(r, "record_id", &f.record_id)) ||
+        (rc = gg_api_query_time(r, "from", &f.from_us)) || (rc = gg_api_query_time(r, "to", &f.to_us)))
+        return rc;
     const char *txt[3] = {gg_req_query(r, "record_type"), gg_req_query(r, "field"), gg_req_query(r, "q")};
     static const char *const names[3] = {"record_type", "field", "q"};
     for (int i = 0; i < 3; i++)
         if (txt[i] && (strlen(txt[i]) > 200 || !gg_utf8_valid(txt[i], strlen(txt[i]), false)))
-            return bad_param(r, names[i], "at most 200 bytes of text");
+            return gg_api_bad_param(r, names[i], "at most 200 bytes of text");
     f.record_type = txt[0] && *txt[0] ? txt[0] : NULL;
     f.field = txt[1] && *txt[1] ? txt[1] : NULL;
     f.purpose_q = txt[2] && *txt[2] ? txt[2] : NULL;

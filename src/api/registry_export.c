@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/registry.h"
 #include "api/registry_io.h"
 #include "core/sealed.h"
 #include "core/str.h"
@@ -160,61 +161,16 @@ static int build(gg_req *r, exp_job *j)
 
 /* ---- query ------------------------------------------------------------------ */
 
-static int q_int(gg_req *r, const char *name, int64_t lo, int64_t hi, int64_t *out)
+/* The list's filters (gg_api_resident_filter) under the place the scope rule
+ * loaded, and the format. */
+static int parse_query(gg_req *r, exp_job *j)
 {
-    const char *v = gg_req_query(r, name);
-    if (!v) return 0;
-    if (gg_parse_i64(v, strlen(v), lo, hi, out))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name,
-                       "%s must be a whole number from %lld to %lld", name, (long long)lo,
-                       (long long)hi);
-    return 0;
-}
-
-static int q_enum(gg_req *r, const char *name, int table, int *out)
-{
-    const char *v = gg_req_query(r, name);
-    if (!v || !v[0]) return 0;
-    *out = gg_reg_parse(table, v, strlen(v));
-    if (!*out) return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", name, "unknown %s", name);
-    return 0;
-}
-
-static int64_t today_local(void)
-{
-    int64_t s = gg_now_us() / 1000000 + (int64_t)gg_display_offset_min() * 60;
-    return s >= 0 ? s / 86400 : (s - 86399) / 86400;
-}
-
-static int parse_filters(gg_req *r, exp_job *j)
-{
-    const gg_place *pl = r->obj;
-    gg_resident_filter *f = &j->f;
-    f->root_path = pl->path;
-    f->today = today_local();
-    int64_t amin = 0, amax = 0, hh = 0, ho = 0;
-    int rc = q_enum(r, "residence", GG_RT_RESIDENCE, &f->residence);
-    if (!rc) rc = q_enum(r, "tag", GG_RT_TAG, &f->tag);
-    if (!rc) rc = q_enum(r, "level", GG_RT_LEVEL, &f->level);
-    if (!rc) rc = q_enum(r, "sex", GG_RT_SEX, &f->sex);
-    if (!rc) rc = q_int(r, "age_min", 0, 150, &amin);
-    if (!rc) rc = q_int(r, "age_max", 0, 150, &amax);
-    if (!rc) rc = q_int(r, "household_id", 1, INT64_MAX / 2, &hh);
-    if (!rc) rc = q_int(r, "house_id", 1, INT64_MAX / 2, &ho);
+    int rc = gg_api_resident_filter(r, r->obj, &j->f);
+    if (!rc) rc = gg_api_query_bool(r, "unmasked", &j->unmasked);
     if (rc) return rc;
-    f->age_min = (int)amin;
-    f->age_max = (int)amax;
-    f->household_id = hh;
-    f->house_id = ho;
-    const char *pm = gg_req_query(r, "party_member");
-    f->party_member = pm && strcmp(pm, "true") == 0;
-    const char *q = gg_req_query(r, "q");
-    if (q && (strlen(q) > 64 || !gg_utf8_valid(q, strlen(q), false)))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "q", "q is at most 64 bytes of text");
-    f->q = q && q[0] ? q : NULL;
     const char *fmt = gg_req_query(r, "format");
     if (fmt && strcmp(fmt, "xlsx") && strcmp(fmt, "csv"))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "format", "format is xlsx or csv");
+        return gg_api_bad_param(r, "format", "format is xlsx or csv");
     j->xlsx = !fmt || strcmp(fmt, "xlsx") == 0;
     return 0;
 }
@@ -260,10 +216,8 @@ int gg_h_residents_export(gg_req *r)
 {
     exp_job *j = gg_pcalloc(r->pool, sizeof *j);
     if (!j) return GG_ENOMEM;
-    int rc = parse_filters(r, j);
+    int rc = parse_query(r, j);
     if (rc) return rc;
-    const char *um = gg_req_query(r, "unmasked");
-    j->unmasked = um && strcmp(um, "true") == 0;
     if (!j->unmasked) return build(r, j);
     if ((rc = reveal_check(r, j))) return rc;
     return gg_req_defer(r, audit_fn, j, audit_then);

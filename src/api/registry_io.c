@@ -594,14 +594,11 @@ static int report_csv(gg_req *r, FILE *f, const job *j)
 static int report_page(gg_req *r, FILE *f)
 {
     int limit;
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, &limit, after, sizeof after);
+    int64_t off;
+    int rc = gg_api_page_num(r, &limit, 0, INT64_MAX, &off);
     if (rc) return rc;
-    int64_t off = 0;
-    if (after[0] && gg_parse_i64(after, strlen(after), 0, INT64_MAX, &off))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "cursor", "bad cursor");
     if (fseeko(f, (off_t)off, SEEK_SET))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "cursor", "bad cursor");
+        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     gg_jw *w = gg_req_json(r, 200);
     gg_api_list_begin(w);
     char line[4096];

@@ -15,19 +15,16 @@
 
 static int list_filter(gg_req *r, gg_reg_filter *f, int *limit, int table, const char *kind_param)
 {
-    char after[GG_CURSOR_MAX + 1];
-    int rc = gg_req_page(r, limit, after, sizeof after);
+    int rc = gg_api_page_num(r, limit, 1, INT64_MAX, &f->after_id);
     if (rc) return rc;
     f->limit = *limit + 1;
-    if (after[0] && gg_parse_i64(after, strlen(after), 1, INT64_MAX, &f->after_id))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_cursor", "cursor", "bad cursor");
     if ((rc = gg_api_reg_root(r, &f->root_path, &f->scope_paths, &f->nscope))) return rc;
     const char *k = kind_param ? gg_req_query(r, kind_param) : NULL;
     if (k && k[0] && !(f->kind = gg_reg_parse(table, k, strlen(k))))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", kind_param, "unknown %s", kind_param);
+        return gg_api_bad_param(r, kind_param, "not one of the known values");
     const char *q = gg_req_query(r, "q");
     if (q && (strlen(q) > 64 || !gg_utf8_valid(q, strlen(q), false)))
-        return gg_fail(&r->err, GG_EINVAL, 400, "invalid_parameter", "q", "q is at most 64 bytes of text");
+        return gg_api_bad_param(r, "q", "q is at most 64 bytes of text");
     f->q = q;
     return 0;
 }

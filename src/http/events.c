@@ -172,7 +172,9 @@ void gg_events_start(gg_store *store)
     if (!bus.started) {
         const char *m = getenv("GG_MAX_EVENT_STREAMS");
         int64_t v = 100;
-        if (m) gg_parse_i64(m, strlen(m), 0, 100000, &v);
+        if (m && gg_parse_i64(m, strlen(m), 0, 100000, &v))
+            gg_warn("GG_MAX_EVENT_STREAMS=%s is not a whole number from 0 to 100000: using %lld", m,
+                    (long long)v);
         bus.max = (int)v;
         bus.stopping = false;
         if (pthread_create(&bus.hb, NULL, heartbeat_main, NULL) == 0) bus.started = true;
@@ -285,6 +287,17 @@ static void replay(gg_req *r, stream *s, int64_t after)
 
 int gg_h_events(gg_req *r)
 {
+    /* resume: Last-Event-ID (EventSource reconnecting; a header we did not
+     * write is ignored) or ?after= (first connect); ?once=true: what is
+     * pending, then the end (clients that poll). Query values are checked
+     * before a stream slot is taken. */
+    int64_t after = -1;
+    bool once;
+    int rc = gg_api_query_bool(r, "once", &once);
+    if (!rc) rc = gg_api_query_int(r, "after", 0, INT64_MAX, -1, &after);
+    if (rc) return rc;
+    const char *last = gg_req_header(r, "Last-Event-ID");
+    if (last && gg_parse_i64(last, strlen(last), 0, INT64_MAX, &after)) after = -1;
     pthread_mutex_lock(&bus.mu);
     bool full = !bus.started || bus.stopping || bus.count >= bus.max;
     if (!full) bus.count++; /* reserved; listed below */
@@ -302,14 +315,8 @@ int gg_h_events(gg_req *r)
         return GG_ENOMEM;
     }
     gg_buf_puts(&s->out, "retry: 3000\n: connected\n\n");
-    /* resume: Last-Event-ID (EventSource reconnecting) or ?after= (first connect) */
-    const char *last = gg_req_header(r, "Last-Event-ID");
-    if (!last) last = gg_req_query(r, "after");
-    int64_t after;
-    if (last && gg_parse_i64(last, strlen(last), 0, INT64_MAX, &after) == 0) replay(r, s, after);
-    /* ?once=true: what is pending, then the end (clients that poll) */
-    const char *once = gg_req_query(r, "once");
-    s->closing = once && strcmp(once, "true") == 0;
+    if (after >= 0) replay(r, s, after);
+    s->closing = once;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s, stream_free);
     if (!resp) {

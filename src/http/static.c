@@ -16,8 +16,9 @@
  * revalidated every time (no-cache), so a new build is picked up at once.
  * Every file carries an ETag (size and modification time) and a
  * Last-Modified; a matching If-None-Match answers 304 without the body.
+ * The body is sent from the open file (gg_req_body_file): nothing is copied
+ * into memory, whatever the file's size.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -31,8 +32,6 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "http/static.h"
-
-#define STATIC_MAX_FILE (32u << 20)
 
 static char web_root[PATH_MAX];
 static size_t web_root_len;
@@ -160,25 +159,11 @@ static int open_under_root(const char *rel, struct stat *st)
     if (strncmp(real, web_root, web_root_len) != 0 || real[web_root_len] != '/') return -1;
     int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return -1;
-    if (fstat(fd, st) || !S_ISREG(st->st_mode) || (uint64_t)st->st_size > STATIC_MAX_FILE) {
+    if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
         close(fd);
         return -1;
     }
     return fd;
-}
-
-static int read_all(int fd, gg_buf *b, size_t size)
-{
-    char chunk[65536];
-    size_t got = 0;
-    while (got < size) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return GG_EIO;
-        if (gg_buf_append(b, chunk, (size_t)n)) return GG_ENOMEM;
-        got += (size_t)n;
-    }
-    return 0;
 }
 
 static bool etag_matches(const char *inm, const char *etag)
@@ -216,8 +201,5 @@ int gg_static_serve(gg_req *r)
     }
     gg_req_status(r, 200);
     /* HEAD too: libmicrohttpd sends the length and drops the body */
-    int rc = read_all(fd, &r->out, (size_t)st.st_size);
-    close(fd);
-    if (rc) return gg_fail(&r->err, rc, 500, "internal", "", "cannot read the file");
-    return 0;
+    return gg_req_body_file(r, fd, (uint64_t)st.st_size);
 }

@@ -202,6 +202,14 @@ class EventsTest(unittest.TestCase):
         finally:
             s3.close()
 
+    def test_bad_query_is_400(self):
+        # as documented (once: true/false, after: a flow id); was read as absent
+        for q, field in (("once=yes", "once"), ("once=1", "once"), ("after=abc", "after"), ("after=-3", "after")):
+            with self.subTest(q=q):
+                st, body = self.res.get(f"/api/v1/events?{q}")
+                self.assertEqual((st, error_of(body)["code"], error_of(body)["field"]),
+                                 (400, "invalid_parameter", field))
+
     def test_anonymous_is_refused(self):
         st, body = self.srv.anon().get("/api/v1/events")
         self.assertEqual(st, 401)

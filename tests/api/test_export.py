@@ -111,6 +111,30 @@ class Export(unittest.TestCase):
         st, e = self.admin.get(f"/api/v1/residents/export?place_id={self.grid}&format=pdf")
         self.assertEqual((st, error_of(e)["field"]), (400, "format"))
 
+    def test_filters_are_the_lists(self):
+        """The export reads its filters as the resident list does (one parser):
+        the same rows, and the same 400 for a value that does not parse."""
+        for q in ("party_member=true", "party_member=false", "sex=male", "age_min=1&age_max=150",
+                  "residence=floating", "tag=elderly_alone", "q=" + quote("导出1")):
+            with self.subTest(q=q):
+                st, body = self.admin.get(f"/api/v1/residents/export?place_id={self.grid}&format=csv&{q}")
+                self.assertEqual(st, 200, body)
+                rows = int(self.admin.last_headers["x-gridgov-rows"])
+                st, lst = self.admin.get(f"/api/v1/residents?place_id={self.grid}&limit=200&{q}")
+                self.assertEqual(st, 200, lst)
+                self.assertEqual(rows, len(lst["items"]))
+        st, body = self.admin.get(f"/api/v1/residents/export?place_id={self.grid}&format=csv&party_member=true")
+        self.assertEqual(self.admin.last_headers["x-gridgov-rows"], "6")   # the odd rows are 中共党员
+        for q, field in (("party_member=yes", "party_member"), ("unmasked=1", "unmasked"),
+                         ("age_min=151", "age_min"), ("house_id=0", "house_id"), ("sex=x", "sex")):
+            with self.subTest(q=q):
+                st, e = self.admin.get(f"/api/v1/residents/export?place_id={self.grid}&format=csv&{q}")
+                self.assertEqual((st, error_of(e)["code"], error_of(e)["field"]), (400, "invalid_parameter", field))
+                if field != "unmasked":
+                    st, e = self.admin.get(f"/api/v1/residents?place_id={self.grid}&{q}")
+                    self.assertEqual((st, error_of(e)["code"], error_of(e)["field"]),
+                                     (400, "invalid_parameter", field))
+
     def test_unmasked_needs_permission_purpose_and_is_audited(self):
         st, e = self.admin.get(f"/api/v1/residents/export?place_id={self.grid}&format=csv&unmasked=true")
         self.assertEqual((st, error_of(e)["code"]), (422, "purpose_required"))

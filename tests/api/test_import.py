@@ -4,6 +4,7 @@ hostile and broken files, and scope.
 
 Every fixture is made here: CSV as text, .xlsx with zipfile (hand-written
 OOXML: inline strings, numbers, a date style, formulas)."""
+import base64
 import io
 import time
 import unittest
@@ -307,6 +308,21 @@ class Import(unittest.TestCase):
         lines = text.lstrip("\ufeff").strip().split("\r\n")
         self.assertEqual(len(lines), 5)
         self.assertTrue(lines[1].startswith('4,"身份证号","id_number","invalid_id_number",'), lines[1])
+
+    def test_errors_page_bad_cursor(self):
+        # a well-formed cursor whose number is not one we gave out: invalid_cursor, as every list
+        # (was invalid_parameter here alone)
+        grid = self.fresh_grid()
+        up, j = self.run_import(csv_bytes(self.bad_rows()), place=grid, mode="all_or_nothing")  # writes nothing
+        for key in (b"cabc", b"c-5", b"c1.5"):
+            cur = base64.urlsafe_b64encode(key).decode().rstrip("=")
+            with self.subTest(cursor=key):
+                st, e = self.admin.get(f"/api/v1/imports/{up['id']}/errors?cursor={cur}")
+                self.assertEqual((st, error_of(e)["code"], error_of(e)["field"]), (400, "invalid_cursor", "cursor"))
+        st, page = self.admin.get(f"/api/v1/imports/{up['id']}/errors?limit=2")
+        self.assertEqual(st, 200, page)
+        st, page2 = self.admin.get(f"/api/v1/imports/{up['id']}/errors?limit=2&cursor={page['next_cursor']}")
+        self.assertEqual(st, 200, page2)
 
     def test_xlsx_dates_formulas_numbers(self):
         grid = self.fresh_grid()

@@ -284,6 +284,25 @@ class Registry(unittest.TestCase):
         self.assertEqual((st, len(per["items"])), (200, 10))
         self.assertEqual(sum(i["residents"] for i in per["items"]), per["total"]["residents"])
 
+    def test_count_parameters_are_checked(self):
+        """level, months, within_days: one parser each, 400 invalid_parameter naming the field."""
+        district = place_by_code(self.admin, "630105")
+        for path, field in ((f"awareness?place_id={self.grid}&level=building", "level"),
+                            (f"awareness?place_id={self.grid}&months=0", "months"),
+                            (f"awareness?place_id={self.grid}&months=121", "months"),
+                            (f"key-group-counts?place_id={district}&level=unit", "level"),
+                            (f"key-group-counts?place_id={district}&level=", "level"),
+                            (f"due-visits?place_id={self.grid}&within_days=367", "within_days"),
+                            (f"due-visits?place_id={self.grid}&within_days=x", "within_days")):
+            with self.subTest(path=path):
+                st, e = self.admin.get("/api/v1/registry/" + path)
+                self.assertEqual((st, e["error"]["code"], e["error"]["field"]), (400, "invalid_parameter", field))
+        # key-group counts default to grids
+        st, dflt = self.admin.get(f"/api/v1/registry/key-group-counts?place_id={district}")
+        st2, grid = self.admin.get(f"/api/v1/registry/key-group-counts?place_id={district}&level=grid")
+        self.assertEqual((st, st2, dflt["level"]), (200, 200, "grid"))
+        self.assertEqual(dflt["items"], grid["items"])
+
     def test_key_group_counts_against_a_recount(self):
         district = place_by_code(self.admin, "630105")
         st, kc = self.admin.get(f"/api/v1/registry/key-group-counts?place_id={district}&level=grid")

@@ -137,6 +137,19 @@ class StaticTest(unittest.TestCase):
         self.assertIn(b"Content-Length: 14", head)
         self.assertNotIn(b"console.log", raw)
 
+    def test_large_file_is_served_whole(self):
+        # sent from the open file: no size cap (was a silent 404 over 32 MiB)
+        data = bytes(range(256)) * (33 * 4096 + 1)
+        write(os.path.join(self.web, "assets", "big-1.wasm"), data)
+        conn = self.srv.conn()
+        conn.request("GET", "/assets/big-1.wasm")
+        r = conn.getresponse()
+        body = r.read()
+        conn.close()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader("Content-Length"), str(len(data)))
+        self.assertEqual(body, data)
+
     def test_post_to_a_page_is_not_served(self):
         s = self.srv.anon()
         st, body = s.post("/login", {})
