@@ -17,9 +17,6 @@
 #include "core/mem.h"
 
 #define PI 3.14159265358979323846
-/* WGS 84, for area_m2 in gg_tiling_view (the same scale as geo.c's). */
-#define WGS84_A 6378137.0
-#define WGS84_E2 0.00669437999014
 
 /* A rectangle of the lattice: axis 0 is u, axis 1 is v; lo < hi. */
 typedef struct rect {
@@ -50,11 +47,6 @@ typedef struct builder {
 } builder;
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static double q7(double x)
-{
-    return round(x * 1e7) / 1e7 + 0.0;
-}
 
 /* splitmix64: tiny, seedable, and the same on every platform. */
 static uint64_t next_u64(uint64_t *s)
@@ -93,8 +85,8 @@ static gg_geo_pt map_pt(const gg_geo_pt q[4], int32_t iu, int32_t iv)
     double u = (double)iu / GG_TILING_LATTICE, v = (double)iv / GG_TILING_LATTICE;
     double w0 = (1 - u) * (1 - v), w1 = u * (1 - v), w2 = u * v, w3 = (1 - u) * v;
     return (gg_geo_pt){
-        q7(w0 * q[0].lon + w1 * q[1].lon + w2 * q[2].lon + w3 * q[3].lon),
-        q7(w0 * q[0].lat + w1 * q[1].lat + w2 * q[2].lat + w3 * q[3].lat),
+        gg_geo_q7(w0 * q[0].lon + w1 * q[1].lon + w2 * q[2].lon + w3 * q[3].lon),
+        gg_geo_q7(w0 * q[0].lat + w1 * q[1].lat + w2 * q[2].lat + w3 * q[3].lat),
     };
 }
 
@@ -130,7 +122,7 @@ static int check_quad(builder *b)
             fabs(c[i].lat) > 90)
             return gg_fail(b->e, GG_EINVAL, 422, "invalid_tiling", "corners",
                            "corner %d is not a WGS 84 position", i);
-        b->q[i] = (gg_geo_pt){q7(c[i].lon), q7(c[i].lat)};
+        b->q[i] = (gg_geo_pt){gg_geo_q7(c[i].lon), gg_geo_q7(c[i].lat)};
     }
     for (int i = 0; i < 4; i++) {
         gg_geo_pt p = b->q[i], m = b->q[(i + 1) % 4], n = b->q[(i + 2) % 4];
@@ -418,23 +410,20 @@ void gg_tiling_quad_from_bbox(gg_geo_bbox b, uint64_t seed, double jitter, gg_ge
     double d[8];
     for (int i = 0; i < 8; i++)
         d[i] = j * next_unit(&rng);
-    out[0] = (gg_geo_pt){q7(b.min_lon + d[0] * w), q7(b.min_lat + d[1] * h)};
-    out[1] = (gg_geo_pt){q7(b.max_lon - d[2] * w), q7(b.min_lat + d[3] * h)};
-    out[2] = (gg_geo_pt){q7(b.max_lon - d[4] * w), q7(b.max_lat - d[5] * h)};
-    out[3] = (gg_geo_pt){q7(b.min_lon + d[6] * w), q7(b.max_lat - d[7] * h)};
+    out[0] = (gg_geo_pt){gg_geo_q7(b.min_lon + d[0] * w), gg_geo_q7(b.min_lat + d[1] * h)};
+    out[1] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[2] * w), gg_geo_q7(b.min_lat + d[3] * h)};
+    out[2] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[4] * w), gg_geo_q7(b.max_lat - d[5] * h)};
+    out[3] = (gg_geo_pt){gg_geo_q7(b.min_lon + d[6] * w), gg_geo_q7(b.max_lat - d[7] * h)};
 }
 
 void gg_tiling_view(const gg_tiling *t, size_t i, gg_geo_poly *poly, gg_geo_shape *shape)
 {
     const gg_tiling_cell *c = &t->cells[i];
-    double phi = (c->bbox.min_lat + c->bbox.max_lat) / 2 * PI / 180, s = sin(phi);
-    double w = 1 - WGS84_E2 * s * s;
-    double n = WGS84_A / sqrt(w), m = WGS84_A * (1 - WGS84_E2) / (w * sqrt(w));
     /* The view borrows the ring; gg_geo_poly has no const flavour, and the
      * readers it is for (locate, write) do not write through it. */
     *poly = (gg_geo_poly){
         .rings = (gg_geo_ring *)&c->ring, .n = 1, .area_deg2 = c->ring.area_deg2, .bbox = c->bbox};
-    poly->area_m2 = poly->area_deg2 * (n * cos(phi) * PI / 180) * (m * PI / 180);
+    poly->area_m2 = poly->area_deg2 * gg_geo_m2_per_deg2((c->bbox.min_lat + c->bbox.max_lat) / 2);
     *shape = (gg_geo_shape){.polys = poly,
                             .n = 1,
                             .multi = false,
