@@ -192,10 +192,7 @@ static int cross_check(gg_resident *r, const gg_id_info *info, gg_error *e)
         return FAIL(e, "sex", "sex_mismatch", "sex does not agree with the ID number (%s)",
                     info->sex == GG_SEX_MALE ? "男" : "女");
     char bd[11];
-    bd[0] = 0;
-    memcpy(bd, info->number + 6, 4);
-    bd[4] = '-', bd[5] = info->number[10], bd[6] = info->number[11];
-    bd[7] = '-', bd[8] = info->number[12], bd[9] = info->number[13], bd[10] = 0;
+    gg_date_format(info->year, info->month, info->day, bd);
     if (!r->birth_date[0]) memcpy(r->birth_date, bd, sizeof bd);
     else if (strcmp(r->birth_date, bd) != 0)
         return FAIL(e, "birth_date", "birth_date_mismatch",
