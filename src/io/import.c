@@ -204,7 +204,6 @@ void gg_imp_close(gg_import *im)
     gg_free(im);
 }
 
-gg_imp_format gg_imp_format_of(const gg_import *im) { return im->fmt; }
 const char *gg_imp_format_name(const gg_import *im) { return im->fmt == GG_IMP_XLSX ? "xlsx" : "csv"; }
 
 double gg_imp_scan_fraction(const gg_import *im)
