@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "core/rng.h"
 
 #define PI 3.14159265358979323846
 
@@ -48,26 +49,12 @@ typedef struct builder {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* splitmix64: tiny, seedable, and the same on every platform. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double next_unit(uint64_t *s) /* [0, 1) */
-{
-    return (double)(next_u64(s) >> 11) * 0x1p-53;
-}
-
 /* One generator per parent, so a parent's cuts depend on the seed and its
  * index only. */
 static uint64_t rng_for(uint64_t seed, size_t idx)
 {
     uint64_t s = seed ^ (((uint64_t)idx + 1) * 0xD1B54A32D192ED03ull);
-    next_u64(&s);
+    gg_rng_next(&s);
     return s;
 }
 
@@ -188,7 +175,7 @@ static int check_levels(builder *b)
 /* Even cut i of m across [lo, lo + ext), moved by up to ±jitter/2 cells. */
 static int32_t cut_at(int32_t lo, int32_t ext, double i, double m, double jitter, uint64_t *rng)
 {
-    double at = (i + jitter * (next_unit(rng) - 0.5)) / m;
+    double at = (i + jitter * (gg_rng_unit(rng) - 0.5)) / m;
     return lo + (int32_t)llround((double)ext * at);
 }
 
@@ -208,7 +195,7 @@ static int split(builder *b, size_t parent, unsigned k, size_t first)
 {
     const rect *r = &b->rects[parent];
     uint64_t rng = rng_for(b->spec->seed, parent);
-    int a = (int)(next_u64(&rng) & 1), c = 1 - a; /* strips along a, cells along c */
+    int a = (int)(gg_rng_next(&rng) & 1), c = 1 - a; /* strips along a, cells along c */
     int32_t ext[2] = {r->hi[0] - r->lo[0], r->hi[1] - r->lo[1]};
     double ga = ext[a] * b->unit[a], gc = ext[c] * b->unit[c];
     long ns = lround(sqrt((double)k * ga / gc));
@@ -409,7 +396,7 @@ void gg_tiling_quad_from_bbox(gg_geo_bbox b, uint64_t seed, double jitter, gg_ge
     uint64_t rng = rng_for(seed, (size_t)-2);
     double d[8];
     for (int i = 0; i < 8; i++)
-        d[i] = j * next_unit(&rng);
+        d[i] = j * gg_rng_unit(&rng);
     out[0] = (gg_geo_pt){gg_geo_q7(b.min_lon + d[0] * w), gg_geo_q7(b.min_lat + d[1] * h)};
     out[1] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[2] * w), gg_geo_q7(b.min_lat + d[3] * h)};
     out[2] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[4] * w), gg_geo_q7(b.max_lat - d[5] * h)};
