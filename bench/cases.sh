@@ -71,16 +71,7 @@ if [ "$CASES" -gt 0 ]; then
     die "$BENCH_TMP has $((have_kb / 1024)) MB free; CASES=$CASES wants about $((need_kb / 1024)) MB (try a smaller CASES or another BENCH_TMP)"
 fi
 
-TMP=$(mktemp -d "$BENCH_TMP/gg-bench-cases.XXXXXX")
-GG_PID=""
-WRK_PID=""
-cleanup() {
-  stop "$WRK_PID"
-  stop "$GG_PID"
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmpdir "$BENCH_TMP" gg-bench-cases
 
 # ---- build: the server, and the two helpers under bench/ ----------------------------
 echo "building ($BUILD)..." >&2

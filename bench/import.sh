@@ -43,10 +43,8 @@ die() { echo "import-bench: $*" >&2; exit 1; }
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (Debian: apt-get install time)"
 command -v cc >/dev/null || die "cc not found"
 
-TMP=$(mktemp -d "$BENCH_TMP/gg-import-bench.XXXXXX")
-GG_PID=""
-trap 'stop "$GG_PID"; rm -rf "$TMP"' EXIT
 . "$ROOT/bench/lib.sh"
+bench_tmpdir "$BENCH_TMP" gg-import-bench
 
 cc -std=c11 -O2 -Wall -Wextra -o "$TMP/gen_residents" "$ROOT/bench/gen_residents.c" \
   $(pkg-config --cflags --libs xlsxwriter sqlite3) 2>"$TMP/cc.log" || { cat "$TMP/cc.log" >&2; die "cc failed"; }

@@ -1,8 +1,9 @@
-# bench/lib.sh — what the benchmarks share: durations, stopping a process, a
-# free loopback port, gridgov on a database, signing in, nginx serving one
-# static file. Source it after setting TMP (the run's temp dir), BIN (the
-# gridgov binary), SERVER_THREADS and DEMO_PASSWORD, and defining die().
-# Everything listens on 127.0.0.1 and every wait is bounded.
+# bench/lib.sh — what the benchmarks share: the run's temp dir and its
+# cleanup, durations, stopping a process, a free loopback port, gridgov on a
+# database, signing in, nginx serving one static file. Source it after
+# setting BIN (the gridgov binary), SERVER_THREADS and DEMO_PASSWORD, and
+# defining die(); then bench_tmpdir makes TMP. Everything listens on
+# 127.0.0.1 and every wait is bounded.
 
 secs() { # "10s" / "2m" / "10" -> seconds
   case "$1" in
@@ -10,6 +11,25 @@ secs() { # "10s" / "2m" / "10" -> seconds
     *s) echo "${1%s}" ;;
     *) echo "$1" ;;
   esac
+}
+
+# bench_tmpdir PARENT NAME: TMP=PARENT/NAME.XXXXXX, and on exit (any exit,
+# Ctrl-C included) the processes the helpers below started are stopped,
+# clients before the server, and TMP removed. Scripts keep their pids in
+# WRK_PID (load generator), RSS_PID (sampler), NGX_PID and GG_PID.
+bench_tmpdir() {
+  TMP=$(mktemp -d "$1/$2.XXXXXX")
+  GG_PID="" NGX_PID="" WRK_PID="" RSS_PID=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  stop "$RSS_PID"
+  stop "$WRK_PID"
+  stop "$NGX_PID"
+  stop "$GG_PID"
+  rm -rf "$TMP"
 }
 
 stop() { # pid: TERM, up to 10 s, then KILL

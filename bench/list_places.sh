@@ -36,19 +36,7 @@ command -v curl >/dev/null || die "curl not found"
 [[ "$(secs "$DURATION")" =~ ^[0-9]+$ ]] || die "DURATION must look like 10s, 2m or 10"
 [[ "$(secs "$WARMUP")" =~ ^[0-9]+$ ]] || die "WARMUP must look like 2s or 0"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/gg-bench.XXXXXX")
-GG_PID=""
-NGX_PID=""
-WRK_PID=""
-
-cleanup() {
-  stop "$WRK_PID"
-  stop "$NGX_PID"
-  stop "$GG_PID"
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmpdir "${TMPDIR:-/tmp}" gg-bench
 
 
 # ---- build and the demo city -------------------------------------------------

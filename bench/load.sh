@@ -51,20 +51,7 @@ for v in WRK_THREADS CONNECTIONS SERVER_THREADS RSS_EVERY STATIC_BYTES; do
 done
 [ "$WRK_THREADS" -le "$CONNECTIONS" ] || WRK_THREADS=$CONNECTIONS
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/gg-bench-load.XXXXXX")
-GG_PID=""
-NGX_PID=""
-WRK_PID=""
-RSS_PID=""
-cleanup() {
-  stop "$RSS_PID"
-  stop "$WRK_PID"
-  stop "$NGX_PID"
-  stop "$GG_PID"
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmpdir "${TMPDIR:-/tmp}" gg-bench-load
 
 
 # ---- build, the demo city, gridgov ---------------------------------------------------

@@ -44,16 +44,7 @@ die() { echo "point_to_grid: $*" >&2; exit 1; }
 . "$ROOT/bench/lib.sh"
 [[ "$(secs "$DURATION")" =~ ^[0-9]+$ ]] || die "DURATION must look like 10s, 2m or 10"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/gg-bench.XXXXXX")
-GG_PID=""
-WRK_PID=""
-cleanup() {
-  stop "$WRK_PID"
-  stop "$GG_PID"
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_tmpdir "${TMPDIR:-/tmp}" gg-bench
 
 echo "building (make BUILD=$BUILD)..." >&2
 make -C "$ROOT" BUILD="$BUILD" >"$TMP/make.log" 2>&1 || { tail -30 "$TMP/make.log" >&2; die "make failed"; }

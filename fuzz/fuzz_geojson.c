@@ -22,18 +22,11 @@
 
 #include "core/buf.h"
 #include "domain/geo.h"
+#include "fuzz_util.h"
 
 static const gg_geo_limits small = {
     .ring_vertices = 64, .rings = 4, .polygons = 4, .features = 8, .vertices = 256,
 };
-
-#define CHECK(x)                                                                     \
-    do {                                                                             \
-        if (!(x)) {                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x);   \
-            abort();                                                                 \
-        }                                                                            \
-    } while (0)
 
 static bool on_grid(double x)
 {

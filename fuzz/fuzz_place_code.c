@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/place.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -23,17 +24,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (size < 2 || size > 1024) return 0;
     int kind = data[0] % (GG_PK__COUNT + 2) - 1;
     int parent_kind = data[1] % (GG_PK__COUNT + 2) - 1;
-    char *f[NF] = {0};
-    const char *p = (const char *)data + 2, *end = (const char *)data + size;
-    for (int i = 0; i < NF && p <= end; i++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        f[i] = malloc(n + 1);
-        memcpy(f[i], p, n);
-        f[i][n] = 0;
-        p += n + 1;
-        if (!nl) break;
-    }
+    char *f[NF];
+    fz_fields(data + 2, size - 2, f, NF);
     const char *subtype = f[0], *parent = f[1], *code = f[2], *name = f[3], *dk = f[4];
 
     gg_error e = {0};
@@ -78,6 +70,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             abort();
         (void)gg_path_within(code, parent);
     }
-    for (int i = 0; i < NF; i++) free(f[i]);
+    fz_fields_free(f, NF);
     return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "core/timeutil.h"
 #include "domain/registry.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -24,17 +25,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     if (size < 2 || size > 2048) return 0;
-    char *f[NF] = {0};
-    const char *p = (const char *)data + 2, *end = (const char *)data + size;
-    for (int i = 0; i < NF && p <= end; i++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        f[i] = malloc(n + 1);
-        memcpy(f[i], p, n);
-        f[i][n] = 0;
-        p += n + 1;
-        if (!nl) break;
-    }
+    char *f[NF];
+    fz_fields(data + 2, size - 2, f, NF);
     int64_t today = gg_days_from_civil(2026, 11, 21);
     gg_resident r = {.residence = data[1] % (GG_RES__COUNT + 1), .name = f[0],
                      .id_type = data[0] % (GG_IDT__COUNT + 1), .id_number = f[1], .phone = f[2],
@@ -67,6 +59,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     char eth[32];
     if (f[4]) gg_ethnicity_parse(f[4], strlen(f[4]), eth, sizeof eth);
-    for (int i = 0; i < NF; i++) free(f[i]);
+    fz_fields_free(f, NF);
     return 0;
 }

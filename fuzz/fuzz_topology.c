@@ -22,18 +22,11 @@
 
 #include "domain/geo.h"
 #include "domain/topology.h"
+#include "fuzz_util.h"
 
 static const gg_geo_limits small = {
     .ring_vertices = 128, .rings = 4, .polygons = 4, .features = 6, .vertices = 512,
 };
-
-#define CHECK(x)                                                                     \
-    do {                                                                             \
-        if (!(x)) {                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x);   \
-            abort();                                                                 \
-        }                                                                            \
-    } while (0)
 
 static void check_refusal(const gg_error *e, int rc)
 {

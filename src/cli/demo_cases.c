@@ -26,6 +26,7 @@
 #include "cli/cli.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/rng.h"
 #include "core/timeutil.h"
 #include "domain/authz.h"
 #include "domain/case.h"
@@ -440,16 +441,11 @@ typedef struct kase {
     int64_t created;
 } kase;
 
-static uint64_t rnext(city *cy)
+static int rnd(city *cy, int n)
 {
-    uint64_t z = (cy->rng += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
+    return n > 0 ? (int)(gg_rng_next(&cy->rng) % (uint64_t)n) : 0;
 }
-
-static int rnd(city *cy, int n) { return n > 0 ? (int)(rnext(cy) % (uint64_t)n) : 0; }
-static double rndf(city *cy) { return (double)(rnext(cy) >> 11) / 9007199254740992.0; }
+static double rndf(city *cy) { return gg_rng_unit(&cy->rng); }
 
 static const gg_principal *load_user(city *cy, const char *username, gg_error *e)
 {

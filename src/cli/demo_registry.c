@@ -169,7 +169,7 @@ static int add_person(demo_reg *d, const home *h, const member *m, uint32_t tags
         int64_t y;
         int mo, dd;
         gg_civil_from_days(bday, &y, &mo, &dd);
-        snprintf(r.birth_date, sizeof r.birth_date, "%04d-%02d-%02d", (int)y, mo, dd);
+        gg_date_format((int)y, mo, dd, r.birth_date);
         r.ethnicity = NULL;
     } else {
         if (make_id(d, ri, region, bday, m->male, id)) return 0; /* skip, never happens */

@@ -26,8 +26,6 @@ int gg_crypto_init(void)
     return gg_pw_hash(pw, dummy_hash);
 }
 
-const char *gg_pw_dummy_hash(void) { return dummy_hash; }
-
 void gg_random_token(char *out, size_t cap)
 {
     unsigned char raw[GG_TOKEN_BYTES];

@@ -21,10 +21,9 @@ void gg_random_token(char *out, size_t cap);
 void gg_hash32(const void *data, size_t n, unsigned char out[32]);
 bool gg_ct_equal(const char *a, const char *b); /* constant time for equal lengths */
 int gg_pw_hash(const char *pw, char out[GG_PW_HASH_MAX]);
-/* 0 match, GG_EUNAUTH mismatch, GG_EBUSY no hashing slot. */
+/* 0 match, GG_EUNAUTH mismatch, GG_EBUSY no hashing slot. A NULL or empty
+ * hash (no such user) is verified against a hash of a random password, so
+ * timing does not reveal which usernames exist. */
 int gg_pw_verify(const char *hash, const char *pw);
-/* A hash of a random password, to verify against when the user does not exist
- * (so timing does not reveal which usernames exist). */
-const char *gg_pw_dummy_hash(void);
 
 #endif

@@ -100,14 +100,6 @@ void *gg_xmalloc(size_t n)
     return p;
 }
 
-void *gg_xcalloc(size_t count, size_t size)
-{
-    void *p = gg_calloc(count, size);
-    if (!p)
-        out_of_memory();
-    return p;
-}
-
 char *gg_xstrdup(const char *s)
 {
     char *d = gg_strndup(s, strlen(s));

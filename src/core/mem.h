@@ -23,7 +23,6 @@ void gg_free(void *p);
 char *gg_strndup(const char *s, size_t n);
 
 void *gg_xmalloc(size_t n);
-void *gg_xcalloc(size_t count, size_t size);
 char *gg_xstrdup(const char *s);
 
 typedef struct gg_pool gg_pool;

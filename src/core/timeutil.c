@@ -12,9 +12,11 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/gg.h"
+#include "core/str.h"
 
 #define US_PER_SEC INT64_C(1000000)
 #define SEC_PER_DAY INT64_C(86400)
@@ -95,6 +97,56 @@ static int days_in_month(int64_t y, int m)
 bool gg_date_valid(int64_t y, int m, int d)
 {
     return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* Length of the separator at s[0..n) that may follow part np (1..3) of a
+ * date, 0 when there is none. */
+static size_t date_sep(const char *s, size_t n, int np, unsigned flags)
+{
+    if (n && (s[0] == '-' || s[0] == '/' || s[0] == '.')) return 1;
+    if (!(flags & GG_DATE_SHEET) || n < 3) return 0;
+    if (memcmp(s, "年", 3) == 0 || memcmp(s, "月", 3) == 0) return 3;
+    return np == 3 && memcmp(s, "日", 3) == 0 ? 3 : 0;
+}
+
+int gg_date_scan(const char *s, size_t n, unsigned flags, int *y, int *m, int *d)
+{
+    int part[3] = {0, 0, 0}, np = 0;
+    size_t i = 0;
+    if (n == 8 && gg_all_digits(s, 8)) {
+        part[0] = gg_digits_value(s, 4);
+        part[1] = gg_digits_value(s + 4, 2);
+        part[2] = gg_digits_value(s + 6, 2);
+        np = 3, i = n;
+    }
+    while (np < 3) {
+        size_t j = i;
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+        if (j == i || j - i > 4) return GG_EINVAL;
+        part[np++] = gg_digits_value(s + i, j - i);
+        i = j;
+        size_t k = date_sep(s + i, n - i, np, flags);
+        if (np < 3 && !k) return GG_EINVAL;
+        if (np < 3 || (flags & GG_DATE_SHEET)) i += k;
+    }
+    if (i != n) return GG_EINVAL;
+    *y = part[0], *m = part[1], *d = part[2];
+    return 0;
+}
+
+void gg_date_format(int y, int m, int d, char out[11])
+{
+    out[0] = (char)('0' + y / 1000 % 10);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10 % 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10 % 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = 0;
 }
 
 void gg_time_format(int64_t t_us, int offset_min, char *dst, size_t cap)

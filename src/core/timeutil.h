@@ -27,6 +27,18 @@ int64_t gg_days_from_civil(int64_t y, int m, int d);
 void gg_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 bool gg_date_valid(int64_t y, int m, int d);
 
+/* The date a person types or a spreadsheet holds, s[0..n) as is (no
+ * trimming): YYYYMMDD, or three runs of 1-4 digits parted by '-', '/' or
+ * '.'. GG_DATE_SHEET also takes what spreadsheet text holds: 年 or 月 as
+ * separators, and one separator or 日 after the day ("1990年1月2日",
+ * "1990.1.2."). Only the shape is checked: the parts land in *y, *m, *d
+ * and the caller asks gg_date_valid and its own year range. Returns 0, or
+ * GG_EINVAL when the text has another shape. */
+#define GG_DATE_SHEET 1u
+int gg_date_scan(const char *s, size_t n, unsigned flags, int *y, int *m, int *d);
+/* "YYYY-MM-DD" of a date with 0 <= y <= 9999 into out (11 bytes). */
+void gg_date_format(int y, int m, int d, char out[11]);
+
 /* Offset of the configured display zone, minutes east of UTC. */
 int gg_display_offset_min(void);
 void gg_set_display_offset_min(int minutes);

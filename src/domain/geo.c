@@ -92,8 +92,7 @@ static bool str_is(const json_t *v, const char *lit)
            memcmp(json_string_value(v), lit, strlen(lit)) == 0;
 }
 
-/* Round to the 1e-7° grid; -0 becomes +0 so that equal means equal. */
-static double q7(double x)
+double gg_geo_q7(double x)
 {
     return round(x * 1e7) / 1e7 + 0.0;
 }
@@ -131,9 +130,7 @@ static void bbox_add(gg_geo_bbox *b, const gg_geo_bbox *o)
     b->max_lat = fmax(b->max_lat, o->max_lat);
 }
 
-/* Square metres per square degree at latitude lat (local equirectangular
- * projection scaled by the WGS 84 meridional and prime-vertical radii). */
-static double m2_per_deg2(double lat)
+double gg_geo_m2_per_deg2(double lat)
 {
     double phi = lat * PI / 180, s = sin(phi), w = 1 - WGS84_E2 * s * s;
     double n = WGS84_A / sqrt(w), m = WGS84_A * (1 - WGS84_E2) / (w * sqrt(w));
@@ -153,7 +150,7 @@ static void measure_poly(gg_geo_poly *p)
         g->area_deg2 = gg_geo_ring_area(g->pts, g->n);
         p->area_deg2 += r == 0 ? fabs(g->area_deg2) : -fabs(g->area_deg2);
     }
-    p->area_m2 = p->area_deg2 * m2_per_deg2((p->bbox.min_lat + p->bbox.max_lat) / 2);
+    p->area_m2 = p->area_deg2 * gg_geo_m2_per_deg2((p->bbox.min_lat + p->bbox.max_lat) / 2);
 }
 
 /* Measure everything and count orientations; doc totals are recomputed. */
@@ -209,8 +206,8 @@ static int parse_pos(struct ctx *c, json_t *v, gg_geo_pt *out)
         return bad(c, GG_EINVAL, "longitude %.9g is outside [-180, 180] (is this WGS 84 lon, lat?)", x[0]);
     if (x[1] < -90 || x[1] > 90)
         return bad(c, GG_EINVAL, "latitude %.9g is outside [-90, 90] (is this WGS 84 lon, lat?)", x[1]);
-    out->lon = q7(x[0]);
-    out->lat = q7(x[1]);
+    out->lon = gg_geo_q7(x[0]);
+    out->lat = gg_geo_q7(x[1]);
     return GG_OK;
 }
 
@@ -551,8 +548,8 @@ int gg_geo_doc_from_gcj02(gg_geo_doc *doc, unsigned flags, gg_error *e)
                 gg_geo_ring *g = &s->polys[k].rings[r];
                 for (size_t i = 0; i < g->n; i++) {
                     gg_geo_pt w = gg_geo_gcj02_to_wgs84(g->pts[i]);
-                    g->pts[i].lon = q7(fmax(-180, fmin(180, w.lon)));
-                    g->pts[i].lat = q7(fmax(-90, fmin(90, w.lat)));
+                    g->pts[i].lon = gg_geo_q7(fmax(-180, fmin(180, w.lon)));
+                    g->pts[i].lat = gg_geo_q7(fmax(-90, fmin(90, w.lat)));
                 }
                 c.plen = 0;
                 if (doc->kind == GG_GEO_COLLECTION) {

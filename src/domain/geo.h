@@ -171,5 +171,11 @@ gg_geo_pt gg_geo_bd09_to_wgs84(gg_geo_pt p);
 
 /* Signed planar (shoelace) area of a closed ring of n points, deg², > 0 ccw. */
 double gg_geo_ring_area(const gg_geo_pt *pts, size_t n);
+/* Square metres per square degree at latitude lat: the local equirectangular
+ * scale from the WGS 84 meridional and prime-vertical radii, the one every
+ * area_m2 here (geo, tiling, topology) is measured with. */
+double gg_geo_m2_per_deg2(double lat);
+/* x rounded to the 1e-7° grid; -0 becomes +0 so that equal means equal. */
+double gg_geo_q7(double x);
 
 #endif

@@ -54,41 +54,16 @@ static int required_text(const char *s, int max, const char *field, gg_error *e)
 int gg_reg_date_parse(const char *s, size_t n, int64_t today, const char *field, int64_t *day,
                       char out[11], gg_error *e)
 {
-    int part[3] = {0, 0, 0}, np = 0, digits = 0;
+    int y = 0, m = 0, dd = 0;
     while (n && s[0] == ' ') s++, n--;
     while (n && s[n - 1] == ' ') n--;
-    if (n == 8 && gg_all_digits(s, 8)) {
-        part[0] = gg_digits_value(s, 4), part[1] = gg_digits_value(s + 4, 2);
-        part[2] = gg_digits_value(s + 6, 2), np = 3;
-    } else {
-        for (size_t i = 0; i < n && n <= 10; i++) {
-            char c = s[i];
-            if (c >= '0' && c <= '9' && digits < 4) {
-                part[np] = part[np] * 10 + (c - '0');
-                digits++;
-            } else if ((c == '-' || c == '/' || c == '.') && digits && np < 2) {
-                np++, digits = 0;
-            } else {
-                np = -1;
-                break;
-            }
-        }
-        np = np == 2 && digits ? 3 : 0;
-    }
-    if (np != 3 || part[0] < 1000 || !gg_date_valid(part[0], part[1], part[2]))
+    if (n > 10 || gg_date_scan(s, n, 0, &y, &m, &dd) || y < 1000 || !gg_date_valid(y, m, dd))
         return FAIL(e, field, "invalid_date", "%s is not a date of the form YYYY-MM-DD", field);
-    int64_t d = gg_days_from_civil(part[0], part[1], part[2]);
-    if (part[0] < 1900 || d > today)
+    int64_t d = gg_days_from_civil(y, m, dd);
+    if (y < 1900 || d > today)
         return FAIL(e, field, "invalid_date", "%s must lie between 1900-01-01 and today", field);
     if (day) *day = d;
-    if (out) {
-        /* the digits come from bounded parts: at most 4 + 2 + 2 */
-        out[0] = (char)('0' + part[0] / 1000), out[1] = (char)('0' + part[0] / 100 % 10);
-        out[2] = (char)('0' + part[0] / 10 % 10), out[3] = (char)('0' + part[0] % 10);
-        out[4] = '-', out[5] = (char)('0' + part[1] / 10), out[6] = (char)('0' + part[1] % 10);
-        out[7] = '-', out[8] = (char)('0' + part[2] / 10), out[9] = (char)('0' + part[2] % 10);
-        out[10] = 0;
-    }
+    if (out) gg_date_format(y, m, dd, out);
     return GG_OK;
 }
 
@@ -217,10 +192,7 @@ static int cross_check(gg_resident *r, const gg_id_info *info, gg_error *e)
         return FAIL(e, "sex", "sex_mismatch", "sex does not agree with the ID number (%s)",
                     info->sex == GG_SEX_MALE ? "男" : "女");
     char bd[11];
-    bd[0] = 0;
-    memcpy(bd, info->number + 6, 4);
-    bd[4] = '-', bd[5] = info->number[10], bd[6] = info->number[11];
-    bd[7] = '-', bd[8] = info->number[12], bd[9] = info->number[13], bd[10] = 0;
+    gg_date_format(info->year, info->month, info->day, bd);
     if (!r->birth_date[0]) memcpy(r->birth_date, bd, sizeof bd);
     else if (strcmp(r->birth_date, bd) != 0)
         return FAIL(e, "birth_date", "birth_date_mismatch",

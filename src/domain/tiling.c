@@ -15,11 +15,9 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "core/rng.h"
 
 #define PI 3.14159265358979323846
-/* WGS 84, for area_m2 in gg_tiling_view (the same scale as geo.c's). */
-#define WGS84_A 6378137.0
-#define WGS84_E2 0.00669437999014
 
 /* A rectangle of the lattice: axis 0 is u, axis 1 is v; lo < hi. */
 typedef struct rect {
@@ -51,31 +49,12 @@ typedef struct builder {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static double q7(double x)
-{
-    return round(x * 1e7) / 1e7 + 0.0;
-}
-
-/* splitmix64: tiny, seedable, and the same on every platform. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double next_unit(uint64_t *s) /* [0, 1) */
-{
-    return (double)(next_u64(s) >> 11) * 0x1p-53;
-}
-
 /* One generator per parent, so a parent's cuts depend on the seed and its
  * index only. */
 static uint64_t rng_for(uint64_t seed, size_t idx)
 {
     uint64_t s = seed ^ (((uint64_t)idx + 1) * 0xD1B54A32D192ED03ull);
-    next_u64(&s);
+    gg_rng_next(&s);
     return s;
 }
 
@@ -93,8 +72,8 @@ static gg_geo_pt map_pt(const gg_geo_pt q[4], int32_t iu, int32_t iv)
     double u = (double)iu / GG_TILING_LATTICE, v = (double)iv / GG_TILING_LATTICE;
     double w0 = (1 - u) * (1 - v), w1 = u * (1 - v), w2 = u * v, w3 = (1 - u) * v;
     return (gg_geo_pt){
-        q7(w0 * q[0].lon + w1 * q[1].lon + w2 * q[2].lon + w3 * q[3].lon),
-        q7(w0 * q[0].lat + w1 * q[1].lat + w2 * q[2].lat + w3 * q[3].lat),
+        gg_geo_q7(w0 * q[0].lon + w1 * q[1].lon + w2 * q[2].lon + w3 * q[3].lon),
+        gg_geo_q7(w0 * q[0].lat + w1 * q[1].lat + w2 * q[2].lat + w3 * q[3].lat),
     };
 }
 
@@ -130,7 +109,7 @@ static int check_quad(builder *b)
             fabs(c[i].lat) > 90)
             return gg_fail(b->e, GG_EINVAL, 422, "invalid_tiling", "corners",
                            "corner %d is not a WGS 84 position", i);
-        b->q[i] = (gg_geo_pt){q7(c[i].lon), q7(c[i].lat)};
+        b->q[i] = (gg_geo_pt){gg_geo_q7(c[i].lon), gg_geo_q7(c[i].lat)};
     }
     for (int i = 0; i < 4; i++) {
         gg_geo_pt p = b->q[i], m = b->q[(i + 1) % 4], n = b->q[(i + 2) % 4];
@@ -196,7 +175,7 @@ static int check_levels(builder *b)
 /* Even cut i of m across [lo, lo + ext), moved by up to ±jitter/2 cells. */
 static int32_t cut_at(int32_t lo, int32_t ext, double i, double m, double jitter, uint64_t *rng)
 {
-    double at = (i + jitter * (next_unit(rng) - 0.5)) / m;
+    double at = (i + jitter * (gg_rng_unit(rng) - 0.5)) / m;
     return lo + (int32_t)llround((double)ext * at);
 }
 
@@ -216,7 +195,7 @@ static int split(builder *b, size_t parent, unsigned k, size_t first)
 {
     const rect *r = &b->rects[parent];
     uint64_t rng = rng_for(b->spec->seed, parent);
-    int a = (int)(next_u64(&rng) & 1), c = 1 - a; /* strips along a, cells along c */
+    int a = (int)(gg_rng_next(&rng) & 1), c = 1 - a; /* strips along a, cells along c */
     int32_t ext[2] = {r->hi[0] - r->lo[0], r->hi[1] - r->lo[1]};
     double ga = ext[a] * b->unit[a], gc = ext[c] * b->unit[c];
     long ns = lround(sqrt((double)k * ga / gc));
@@ -417,24 +396,21 @@ void gg_tiling_quad_from_bbox(gg_geo_bbox b, uint64_t seed, double jitter, gg_ge
     uint64_t rng = rng_for(seed, (size_t)-2);
     double d[8];
     for (int i = 0; i < 8; i++)
-        d[i] = j * next_unit(&rng);
-    out[0] = (gg_geo_pt){q7(b.min_lon + d[0] * w), q7(b.min_lat + d[1] * h)};
-    out[1] = (gg_geo_pt){q7(b.max_lon - d[2] * w), q7(b.min_lat + d[3] * h)};
-    out[2] = (gg_geo_pt){q7(b.max_lon - d[4] * w), q7(b.max_lat - d[5] * h)};
-    out[3] = (gg_geo_pt){q7(b.min_lon + d[6] * w), q7(b.max_lat - d[7] * h)};
+        d[i] = j * gg_rng_unit(&rng);
+    out[0] = (gg_geo_pt){gg_geo_q7(b.min_lon + d[0] * w), gg_geo_q7(b.min_lat + d[1] * h)};
+    out[1] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[2] * w), gg_geo_q7(b.min_lat + d[3] * h)};
+    out[2] = (gg_geo_pt){gg_geo_q7(b.max_lon - d[4] * w), gg_geo_q7(b.max_lat - d[5] * h)};
+    out[3] = (gg_geo_pt){gg_geo_q7(b.min_lon + d[6] * w), gg_geo_q7(b.max_lat - d[7] * h)};
 }
 
 void gg_tiling_view(const gg_tiling *t, size_t i, gg_geo_poly *poly, gg_geo_shape *shape)
 {
     const gg_tiling_cell *c = &t->cells[i];
-    double phi = (c->bbox.min_lat + c->bbox.max_lat) / 2 * PI / 180, s = sin(phi);
-    double w = 1 - WGS84_E2 * s * s;
-    double n = WGS84_A / sqrt(w), m = WGS84_A * (1 - WGS84_E2) / (w * sqrt(w));
     /* The view borrows the ring; gg_geo_poly has no const flavour, and the
      * readers it is for (locate, write) do not write through it. */
     *poly = (gg_geo_poly){
         .rings = (gg_geo_ring *)&c->ring, .n = 1, .area_deg2 = c->ring.area_deg2, .bbox = c->bbox};
-    poly->area_m2 = poly->area_deg2 * (n * cos(phi) * PI / 180) * (m * PI / 180);
+    poly->area_m2 = poly->area_deg2 * gg_geo_m2_per_deg2((c->bbox.min_lat + c->bbox.max_lat) / 2);
     *shape = (gg_geo_shape){.polys = poly,
                             .n = 1,
                             .multi = false,

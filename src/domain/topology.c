@@ -7,17 +7,12 @@
  */
 #include "domain/topology.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
-
-#define PI 3.14159265358979323846
-#define WGS84_A 6378137.0
-#define WGS84_E2 0.00669437999014
 
 /* ---- contexts ------------------------------------------------------------ */
 
@@ -115,19 +110,12 @@ GEOSGeometry *gg_topo_from_ring(GEOSContextHandle_t h, const gg_geo_pt *pts, siz
 
 /* ---- measuring --------------------------------------------------------------- */
 
-double gg_topo_m2_per_deg2(double lat)
-{
-    double s = sin(lat * PI / 180), w = 1 - WGS84_E2 * s * s;
-    double n = WGS84_A / sqrt(w), m = WGS84_A * (1 - WGS84_E2) / (w * sqrt(w));
-    return (m * PI / 180) * (n * cos(lat * PI / 180) * PI / 180);
-}
-
 static double piece_m2(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
     double a = 0, y0 = 0, y1 = 0;
     if (!GEOSArea_r(h, g, &a) || a <= 0) return 0;
     if (!GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getYMax_r(h, g, &y1)) return 0;
-    return a * gg_topo_m2_per_deg2((y0 + y1) / 2);
+    return a * gg_geo_m2_per_deg2((y0 + y1) / 2);
 }
 
 double gg_topo_area_m2(GEOSContextHandle_t h, const GEOSGeometry *g)

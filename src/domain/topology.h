@@ -35,8 +35,6 @@ GEOSGeometry *gg_topo_from_shape(GEOSContextHandle_t h, const gg_geo_shape *s);
 /* The same for a single ring (a tiling cell). */
 GEOSGeometry *gg_topo_from_ring(GEOSContextHandle_t h, const gg_geo_pt *pts, size_t n);
 
-/* m² per square degree at latitude lat (WGS 84). */
-double gg_topo_m2_per_deg2(double lat);
 /* Area of g in m², measured piece by piece at each piece's own latitude. */
 double gg_topo_area_m2(GEOSContextHandle_t h, const GEOSGeometry *g);
 

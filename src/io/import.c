@@ -204,7 +204,6 @@ void gg_imp_close(gg_import *im)
     gg_free(im);
 }
 
-gg_imp_format gg_imp_format_of(const gg_import *im) { return im->fmt; }
 const char *gg_imp_format_name(const gg_import *im) { return im->fmt == GG_IMP_XLSX ? "xlsx" : "csv"; }
 
 double gg_imp_scan_fraction(const gg_import *im)
@@ -523,27 +522,8 @@ uint64_t gg_imp_dupset_add(gg_imp_dupset *d, const char *key, size_t n, uint64_t
 
 /* ---- records --------------------------------------------------------------- */
 
-/* YYYY-MM-DD of a date already checked to be valid (1900..9999). */
-static void fmt_date(int y, int m, int d, char out[11])
-{
-    out[0] = (char)('0' + y / 1000 % 10);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m / 10 % 10);
-    out[6] = (char)('0' + m % 10);
-    out[7] = '-';
-    out[8] = (char)('0' + d / 10 % 10);
-    out[9] = (char)('0' + d % 10);
-    out[10] = 0;
-}
-
 int gg_imp_text_date(const char *s, size_t n, char out[11])
 {
-    int64_t part[3] = {0, 0, 0};
-    int np = 0;
-    size_t i = 0;
     /* a midnight time after the date, as spreadsheets export dates to CSV
      * ("1990-01-02 00:00:00"), is dropped */
     for (size_t k = 8; k < n; k++) {
@@ -553,29 +533,10 @@ int gg_imp_text_date(const char *s, size_t n, char out[11])
         if (t == n && t > k + 1) n = k;
         break;
     }
-    if (n == 8 && gg_all_digits(s, 8)) {
-        part[0] = gg_digits_value(s, 4);
-        part[1] = gg_digits_value(s + 4, 2);
-        part[2] = gg_digits_value(s + 6, 2);
-        np = 3;
-    } else {
-        while (i < n && np < 3) {
-            size_t j = i;
-            while (j < n && s[j] >= '0' && s[j] <= '9') j++;
-            if (j == i || j - i > 4) return GG_EINVAL;
-            part[np++] = gg_digits_value(s + i, j - i);
-            i = j;
-            if (i == n) break;
-            /* separators: - / . or 年 月 (then optionally 日 at the end) */
-            if (s[i] == '-' || s[i] == '/' || s[i] == '.') i++;
-            else if (n - i >= 3 && (memcmp(s + i, "年", 3) == 0 || memcmp(s + i, "月", 3) == 0)) i += 3;
-            else if (n - i == 3 && memcmp(s + i, "日", 3) == 0 && np == 3) i += 3;
-            else return GG_EINVAL;
-        }
-        if (i != n || np != 3) return GG_EINVAL;
-    }
-    if (part[0] < 1900 || !gg_date_valid(part[0], (int)part[1], (int)part[2])) return GG_EINVAL;
-    fmt_date((int)part[0], (int)part[1], (int)part[2], out);
+    int y, m, d;
+    if (gg_date_scan(s, n, GG_DATE_SHEET, &y, &m, &d) || y < 1900 || !gg_date_valid(y, m, d))
+        return GG_EINVAL;
+    gg_date_format(y, m, d, out);
     return 0;
 }
 
@@ -595,7 +556,7 @@ static int date_cell(const gg_imp_map *m, const gg_imp_cell *c, const char *p, s
         gg_xlsx_date d;
         if (gg_xlsx_serial_date(p, n, m->date1904, &d)) return GG_EINVAL;
         if (d.year < 1900) return GG_EINVAL;
-        fmt_date(d.year, d.month, d.day, out);
+        gg_date_format(d.year, d.month, d.day, out);
         return 0;
     }
     if (c->kind == GG_CELL_ISODATE && n >= 10) return gg_imp_text_date(p, 10, out);

@@ -96,7 +96,6 @@ typedef struct gg_import gg_import;
  * (refused: xlsx_unsupported), anything else CSV. */
 int gg_imp_open(const char *path, gg_import **out, gg_error *e);
 void gg_imp_close(gg_import *im);
-gg_imp_format gg_imp_format_of(const gg_import *im);
 const char *gg_imp_format_name(const gg_import *im);   /* "csv", "xlsx" */
 /* "utf-8" / "gb18030" for CSV once scanned that far, "" for xlsx. */
 const char *gg_imp_encoding(const gg_import *im);

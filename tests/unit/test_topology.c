@@ -107,7 +107,7 @@ static void test_inside_parent(void **state)
     assert_non_null(strstr(e.message, "place 3"));
     assert_non_null(strstr(e.message, "parent 1"));
     /* 0.003° × 0.005° ≈ 333.9 m × 554.8 m ≈ 185,000 m² outside */
-    double want = 0.003 * 0.005 * gg_topo_m2_per_deg2(36.6035);
+    double want = 0.003 * 0.005 * gg_geo_m2_per_deg2(36.6035);
     const char *at = strstr(e.message, ": ");
     assert_non_null(at);
     double said = strtod(at + 2, NULL); /* "…: 185123.4 m² lies outside …" */
@@ -145,7 +145,7 @@ static void test_gaps(void **state)
     double total = 0;
     assert_int_equal(gg_topo_gaps(h, par, kids, 3, GG_TOPO_SLIVER_M2, g, 4, &n, &total), GG_OK);
     assert_int_equal(n, 1); /* the north-east quarter */
-    double q = 0.0001 * gg_topo_m2_per_deg2(36.615);
+    double q = 0.0001 * gg_geo_m2_per_deg2(36.615);
     assert_true(fabs(g[0].area_m2 - q) < q * 0.01 && fabs(total - q) < q * 0.01);
     assert_true(g[0].at.lon > 101.71 && g[0].at.lat > 36.61);
     drop(par), drop(k1), drop(k2), drop(k3);
