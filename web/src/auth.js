@@ -48,7 +48,6 @@ export function forget() {
 }
 
 export const role = () => (auth.user ? auth.user.role : '')
-export const hasRole = (...roles) => roles.includes(role())
 
 // Where a role lands after sign-in.
 export function landing(r = role()) {

@@ -2,7 +2,7 @@
 // the choice kept in localStorage. Message modules: staff.js (staff desktop and shared),
 // phone.js (phone app) and cockpit.js (command centre), each {zh:{...}, en:{...}}.
 // t('key', {n: 3}) replaces {n}; a missing key falls back to zh, then to the key itself.
-import { ref, computed } from 'vue'
+import { ref } from 'vue'
 import staff from './staff.js'
 import phone from './phone.js'
 import cockpit from './cockpit.js'
@@ -46,8 +46,6 @@ export function t(key, params) {
   if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined ? String(params[k]) : m))
   return s
 }
-
-export const isEn = computed(() => locale.value === 'en')
 
 // For components: app.config.globalProperties.$t / $locale.
 export default {

@@ -1,6 +1,7 @@
 // util.js — what the staff screens share: labels, times, lights, reference data cache,
 // and what each case action needs from the user (mirrors src/domain/workflow_tables.c).
 import { reactive } from 'vue'
+import { ElMessage } from 'element-plus'
 import { get, all } from '../api.js'
 import { t } from '../i18n/index.js'
 
@@ -93,6 +94,19 @@ export const actionLabel = (a) => t(LABEL_OVERRIDES[a.action] || a.label || a.ac
 const PRIMARY = new Set(['accept', 'dispatch', 'sign', 'take', 'claim', 'feedback', 'verify', 'close', 'finish', 'review', 'report_in', 'start', 'approve_extension', 'answer', 'mediate', 'agree', 'perform', 'resume', 'resume_clock'])
 const DANGER = new Set(['refuse', 'reject', 'return', 'rework', 'cancel', 'deny_extension', 'suspend', 'fail'])
 export const actionType = (a) => (PRIMARY.has(a) ? 'primary' : DANGER.has(a) ? 'danger' : 'default')
+
+// The photo an <input type="file"> picked, or null. The input is emptied (so the same file
+// can be picked again); a file over the server's 10 MB limit is refused here with a message.
+export function pickedPhoto(ev) {
+  const f = ev.target.files && ev.target.files[0]
+  ev.target.value = ''
+  if (!f) return null
+  if (f.size > 10 * 1024 * 1024) {
+    ElMessage.error(t('照片不能超过 10 MB'))
+    return null
+  }
+  return f
+}
 
 const pad = (n) => String(n).padStart(2, '0')
 // Times are shown as the server wrote them (its display offset, +08:00), whatever the
