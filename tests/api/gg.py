@@ -198,6 +198,19 @@ class Session:
         self.c.close()
 
 
+def stop_clean(test, srv):
+    """Stop srv and check it went as it should: exit 0 (under sanitizers a leak
+    or error report makes it non-zero), nothing reported, "stopped cleanly"
+    logged; then remove its directory. test is the TestCase that asserts
+    (unittest.TestCase() from a class or module teardown)."""
+    rc = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    test.assertEqual(rc, 0, log[-4000:])
+    test.assertNotRegex(log, r"Sanitizer|runtime error:", log[-4000:])
+    test.assertIn("stopped cleanly", log)
+
+
 def error_of(body):
     """The error object of an error response, asserting its shape."""
     assert isinstance(body, dict) and set(body) == {"error"}, body
