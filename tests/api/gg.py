@@ -6,6 +6,8 @@ HTTP/1.1 to it with keep-alive (http.client), sessions and CSRF handled.
     s = srv.login("admin")         # a Session: .get/.post/.patch/.delete
     st, body = s.get("/api/v1/places")
     srv.stop()                     # SIGTERM, waits, returns the exit code
+    stop_clean(test, srv)          # or: stop, assert exit 0, no sanitizer report,
+                                   # "stopped cleanly"; then remove its directory
 """
 import atexit
 import http.client
