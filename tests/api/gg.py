@@ -6,6 +6,8 @@ HTTP/1.1 to it with keep-alive (http.client), sessions and CSRF handled.
     s = srv.login("admin")         # a Session: .get/.post/.patch/.delete
     st, body = s.get("/api/v1/places")
     srv.stop()                     # SIGTERM, waits, returns the exit code
+    stop_clean(test, srv)          # or: stop, assert exit 0, no sanitizer report,
+                                   # "stopped cleanly"; then remove its directory
 """
 import atexit
 import http.client
@@ -196,6 +198,19 @@ class Session:
 
     def close(self):
         self.c.close()
+
+
+def stop_clean(test, srv):
+    """Stop srv and check it went as it should: exit 0 (under sanitizers a leak
+    or error report makes it non-zero), nothing reported, "stopped cleanly"
+    logged; then remove its directory. test is the TestCase that asserts
+    (unittest.TestCase() from a class or module teardown)."""
+    rc = srv.stop()
+    log = srv.read_log()
+    srv.cleanup()
+    test.assertEqual(rc, 0, log[-4000:])
+    test.assertNotRegex(log, r"Sanitizer|runtime error:", log[-4000:])
+    test.assertIn("stopped cleanly", log)
 
 
 def error_of(body):

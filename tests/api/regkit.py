@@ -9,13 +9,17 @@ _CREDIT = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _seq = itertools.count(1)
 
 
+def with_check_digit(d17):
+    """The first 17 characters of an ID number and its GB 11643 check character."""
+    return d17 + _C[sum(int(c) * w for c, w in zip(d17, _W)) % 11]
+
+
 def id_number(region="630105", birth="19800101", seq=None, male=True):
     """A valid GB 11643 number. Sequences 900-999 (seq 450-499): the demo
     city never gets that far on one day, so these never collide with it."""
     n = 450 + (next(_seq) % 49 if seq is None else seq)
     s = n * 2 + (1 if male else 0)
-    d17 = f"{region}{birth}{s % 1000:03d}"
-    return d17 + _C[sum(int(c) * w for c, w in zip(d17, _W)) % 11]
+    return with_check_digit(f"{region}{birth}{s % 1000:03d}")
 
 
 def credit_code(body="91630105MA7BQ1234"):

@@ -23,8 +23,8 @@ import sqlite3
 import unittest
 from collections import Counter, defaultdict
 
-from gg import Server
-from test_cases import C, CaseHelpers, stop_clean
+from gg import Server, stop_clean
+from test_cases import C, CaseHelpers
 
 M = "/api/v1/case-metrics"
 COUNTERS = ("reported", "responded", "dispatched", "signed_24h", "due", "closed", "closed_on_time",

@@ -20,19 +20,9 @@ import unittest
 from urllib.parse import quote
 
 import gg
-from gg import Server, error_of
+from gg import Server, error_of, stop_clean
 
 C = "/api/v1/cases"
-
-
-def stop_clean(test, srv):
-    """Stop srv and check it went as it should: exit 0 (under sanitizers a
-    leak or error report makes it non-zero) and nothing reported."""
-    rc = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    test.assertEqual(rc, 0, log[-4000:])
-    test.assertNotRegex(log, r"Sanitizer|runtime error:", log[-4000:])
 
 
 def iso_in(hours):

@@ -34,10 +34,9 @@ import tempfile
 import threading
 import unittest
 
-from gg import BIN, DEMO_PASSWORD, Server, demo_db, error_of
+from gg import BIN, DEMO_PASSWORD, Server, demo_db, error_of, stop_clean
 from test_attachments import JPEG, PNG, form
 from test_case_metrics import recount
-from test_cases import stop_clean
 
 
 def sh(*args):

@@ -15,7 +15,7 @@ import tempfile
 import unittest
 
 import gg
-from gg import Server, error_of
+from gg import Server, error_of, stop_clean
 
 BOX = "101.6,36.5,101.9,36.8"          # the demo city, 城北区
 PI = math.pi
@@ -88,10 +88,7 @@ class GeoTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.a.close()
-        rc = cls.srv.stop()
-        log = cls.srv.read_log()
-        cls.srv.cleanup()
-        assert rc == 0 and "Sanitizer" not in log and "runtime error:" not in log, log[-3000:]
+        stop_clean(unittest.TestCase(), cls.srv)
 
     # ---- helpers ----
 

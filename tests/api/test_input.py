@@ -36,20 +36,9 @@ import socket
 import time
 import unittest
 
-from gg import Server, error_of
+from gg import Server, error_of, stop_clean
 
 P = "/api/v1/places"
-
-
-def stop_clean(test, srv):
-    """Stop srv and check it went as it should: exit 0 (under sanitizers a
-    leak or error report makes it non-zero) and nothing reported."""
-    rc = srv.stop()
-    log = srv.read_log()
-    srv.cleanup()
-    test.assertEqual(rc, 0, log[-4000:])
-    test.assertNotRegex(log, r"Sanitizer|runtime error:", log[-4000:])
-    test.assertIn("stopped cleanly", log)
 
 
 def parse_response(data):

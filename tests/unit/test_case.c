@@ -67,6 +67,17 @@ static int act_in(gg_case *c, gg_case_actor a, gg_case_input in, int64_t now, gg
     return gg_case_act(c, &cal, &event_limits, &a, &in, now, st, e);
 }
 
+/* An event opened at t and accepted at t by the community (user 10, held by
+ * place 40): where most scenarios below begin. Both steps must succeed. */
+static gg_case accepted_event(int64_t t, gg_case_step *st)
+{
+    gg_case c = new_case(GG_WF_KIND_EVENT, NULL);
+    gg_error e;
+    assert_int_equal(gg_case_open(&c, &cal, &event_limits, false, t, st, &e), 0);
+    assert_int_equal(act(&c, actor(10, GG_ROLE_COMMUNITY, 0), GG_WF_A_ACCEPT, t, st), 0);
+    return c;
+}
+
 static int setup(void **state)
 {
     gg_cal_init(&cal);
@@ -138,13 +149,11 @@ static void test_dispatch_sign_return(void **state)
 
 static void test_sign_after_a_day_not_counted(void **state)
 {
-    gg_case c = new_case(GG_WF_KIND_EVENT, NULL);
     gg_case_step st;
     gg_error e;
     int64_t t = at("2026-11-23T10:00:00");
-    gg_case_open(&c, &cal, &event_limits, false, t, &st, &e);
+    gg_case c = accepted_event(t, &st);
     gg_case_actor com = actor(10, GG_ROLE_COMMUNITY, 0);
-    act(&c, com, GG_WF_A_ACCEPT, t, &st);
     gg_case_input in = {.action = GG_WF_A_DISPATCH, .target_unit_id = 7};
     assert_int_equal(act_in(&c, com, in, t, &st, &e), 0);
     gg_case_actor dept = actor(21, GG_ROLE_DEPARTMENT, 7);
@@ -154,13 +163,11 @@ static void test_sign_after_a_day_not_counted(void **state)
 
 static void test_pause_and_extension_move_deadline(void **state)
 {
-    gg_case c = new_case(GG_WF_KIND_EVENT, NULL);
     gg_case_step st;
     gg_error e;
     int64_t t = at("2026-11-23T10:00:00");
-    gg_case_open(&c, &cal, &event_limits, false, t, &st, &e);
+    gg_case c = accepted_event(t, &st);
     gg_case_actor com = actor(10, GG_ROLE_COMMUNITY, 0);
-    act(&c, com, GG_WF_A_ACCEPT, t, &st);
     int64_t due = c.due_at;
     /* pausing for a whole working day pushes the deadline by one working day */
     assert_int_equal(act(&c, com, GG_WF_A_PAUSE_CLOCK, t, &st), GG_EINVAL); /* needs a reason */
@@ -284,13 +291,11 @@ static void test_rate_and_reopen(void **state)
 
 static void test_escalate_and_claim(void **state)
 {
-    gg_case c = new_case(GG_WF_KIND_EVENT, NULL);
     gg_case_step st;
     gg_error e;
     int64_t t = at("2026-11-23T10:00:00");
-    gg_case_open(&c, &cal, &event_limits, false, t, &st, &e);
+    gg_case c = accepted_event(t, &st);
     gg_case_actor com = actor(10, GG_ROLE_COMMUNITY, 0);
-    act(&c, com, GG_WF_A_ACCEPT, t, &st);
     /* escalating downwards is refused; upwards moves the holder */
     gg_case_input down = {.action = GG_WF_A_ESCALATE, .note = "x", .target_place_id = 41,
                           .owner_place_kind = GG_PK_COMMUNITY, .target_place_kind = GG_PK_GRID};

@@ -292,32 +292,27 @@ static void test_bad_dates(void **state)
 {
     char id[19];
 
-    make_id(id, "630102", "20260230", "001");
-    ID_BAD(id, "birth date 2026-02-30 does not exist");
-    make_id(id, "630102", "20230229", "001"); /* not a leap year */
-    ID_BAD(id, "birth date 2023-02-29 does not exist");
-    make_id(id, "630102", "19000229", "001"); /* 1900 is not a leap year */
-    ID_BAD(id, "birth date 1900-02-29 does not exist");
-    make_id(id, "630102", "21000229", "001"); /* nor is 2100 (and it is future) */
-    ID_BAD(id, "birth date 2100-02-29 does not exist");
-    make_id(id, "630102", "19901301", "001");
-    ID_BAD(id, "birth date 1990-13-01 does not exist");
-    make_id(id, "630102", "19900001", "001");
-    ID_BAD(id, "birth date 1990-00-01 does not exist");
-    make_id(id, "630102", "19900100", "001");
-    ID_BAD(id, "birth date 1990-01-00 does not exist");
-    make_id(id, "630102", "19900431", "001");
-    ID_BAD(id, "birth date 1990-04-31 does not exist");
-    make_id(id, "630102", "19900132", "001");
-    ID_BAD(id, "birth date 1990-01-32 does not exist");
-    make_id(id, "630102", "18991231", "001");
-    ID_BAD(id, "birth date 1899-12-31 is before 1900");
-    make_id(id, "440524", "18800101", "001");
-    ID_BAD(id, "birth date 1880-01-01 is before 1900");
-    make_id(id, "630102", "20260316", "001"); /* tomorrow */
-    ID_BAD(id, "birth date 2026-03-16 is in the future");
-    make_id(id, "630102", "20990101", "001");
-    ID_BAD(id, "birth date 2099-01-01 is in the future");
+    static const struct {
+        const char *region, *birth, *want;
+    } bad[] = {
+        {"630102", "20260230", "birth date 2026-02-30 does not exist"},
+        {"630102", "20230229", "birth date 2023-02-29 does not exist"}, /* not a leap year */
+        {"630102", "19000229", "birth date 1900-02-29 does not exist"}, /* 1900 is not a leap year */
+        {"630102", "21000229", "birth date 2100-02-29 does not exist"}, /* nor is 2100 (and it is future) */
+        {"630102", "19901301", "birth date 1990-13-01 does not exist"},
+        {"630102", "19900001", "birth date 1990-00-01 does not exist"},
+        {"630102", "19900100", "birth date 1990-01-00 does not exist"},
+        {"630102", "19900431", "birth date 1990-04-31 does not exist"},
+        {"630102", "19900132", "birth date 1990-01-32 does not exist"},
+        {"630102", "18991231", "birth date 1899-12-31 is before 1900"},
+        {"440524", "18800101", "birth date 1880-01-01 is before 1900"},
+        {"630102", "20260316", "birth date 2026-03-16 is in the future"}, /* tomorrow */
+        {"630102", "20990101", "birth date 2099-01-01 is in the future"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        make_id(id, bad[i].region, bad[i].birth, "001");
+        ID_BAD(id, bad[i].want);
+    }
     /* A date error wins over the check digit: it says more. */
     make_id(id, "630102", "20260230", "001");
     id[17] = id[17] == '0' ? '1' : '0';

@@ -222,38 +222,39 @@ static char *write_tmp(const void *data, size_t n)
     return path;
 }
 
-static void test_scan_csv_utf8_gbk(void **st)
+/* data as a .csv file scans to want ("row:cell|cell|" lines) in encoding enc. */
+static void scan_csv_ok(const char *data, size_t n, const char *want, const char *enc)
 {
-    (void)st;
-    const char utf8[] = "\xEF\xBB\xBF姓名,身份证号\r\n张三,11010519491231002X\r\n";
-    char *p = write_tmp(utf8, sizeof utf8 - 1);
+    char *p = write_tmp(data, n);
     gg_import *im;
     gg_error e = {0};
     assert_int_equal(gg_imp_open(p, &im, &e), 0);
     assert_string_equal(gg_imp_format_name(im), "csv");
     collect c = {{0}, 0};
     assert_int_equal(gg_imp_scan(im, collect_row, &c, &e), 0);
-    assert_string_equal(c.text, "1:姓名|身份证号|\n2:张三|11010519491231002X|\n");
-    assert_string_equal(gg_imp_encoding(im), "utf-8");
+    assert_string_equal(c.text, want);
+    assert_string_equal(gg_imp_encoding(im), enc);
     gg_imp_close(im);
     unlink(p);
+}
+
+static void test_scan_csv_utf8_gbk(void **st)
+{
+    (void)st;
+    const char utf8[] = "\xEF\xBB\xBF姓名,身份证号\r\n张三,11010519491231002X\r\n";
+    scan_csv_ok(utf8, sizeof utf8 - 1, "1:姓名|身份证号|\n2:张三|11010519491231002X|\n", "utf-8");
 
     /* 姓名,身份证号 / 张三 in GBK */
     const char gbk[] = "\xD0\xD5\xC3\xFB,\xC9\xED\xB7\xDD\xD6\xA4\xBA\xC5\n\xD5\xC5\xC8\xFD,1\n";
-    p = write_tmp(gbk, sizeof gbk - 1);
-    assert_int_equal(gg_imp_open(p, &im, &e), 0);
-    memset(&c, 0, sizeof c);
-    assert_int_equal(gg_imp_scan(im, collect_row, &c, &e), 0);
-    assert_string_equal(c.text, "1:姓名|身份证号|\n2:张三|1|\n");
-    assert_string_equal(gg_imp_encoding(im), "gb18030");
-    gg_imp_close(im);
-    unlink(p);
+    scan_csv_ok(gbk, sizeof gbk - 1, "1:姓名|身份证号|\n2:张三|1|\n", "gb18030");
 
     /* neither UTF-8 nor GB18030 */
     const char bad[] = "name,id\n\xFF\xFE\xFF,1\n";
-    p = write_tmp(bad, sizeof bad - 1);
+    char *p = write_tmp(bad, sizeof bad - 1);
+    gg_import *im;
+    gg_error e = {0};
     assert_int_equal(gg_imp_open(p, &im, &e), 0);
-    memset(&c, 0, sizeof c);
+    collect c = {{0}, 0};
     assert_true(gg_imp_scan(im, collect_row, &c, &e) < 0);
     assert_string_equal(e.code, "csv_encoding");
     assert_int_equal(e.status, 422);
