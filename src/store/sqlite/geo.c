@@ -84,15 +84,25 @@ static int brow(gg_pool *p, sqlite3_stmt *st, gg_boundary_rec *o)
     return 0;
 }
 
+/* Up to limit rows into a pool array that grows with the rows found (a
+ * caller asking for "at most 20,000 children" of a place that has none
+ * costs nothing: an import asks once per feature). */
 static int collect(gg_pool *p, sqlite3_stmt *st, int limit, gg_boundary_rec **rows, int *n)
 {
-    gg_boundary_rec *out = gg_palloc(p, sizeof *out * (size_t)(limit > 0 ? limit : 1));
-    int k = 0, src = SQLITE_DONE, rc = 0;
-    if (!out) {
-        sqlite3_reset(st);
-        return GG_ENOMEM;
-    }
+    gg_boundary_rec *out = NULL;
+    int k = 0, cap = 0, src = SQLITE_DONE, rc = 0;
     while (k < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            int ncap = cap ? (cap * 2 < limit ? cap * 2 : limit) : (limit < 16 ? limit : 16);
+            gg_boundary_rec *grown = gg_palloc(p, sizeof *grown * (size_t)ncap);
+            if (!grown) {
+                rc = GG_ENOMEM;
+                break;
+            }
+            if (k) memcpy(grown, out, sizeof *out * (size_t)k);
+            out = grown;
+            cap = ncap;
+        }
         if ((rc = brow(p, st, &out[k]))) break;
         k++;
     }
