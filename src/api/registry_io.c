@@ -373,7 +373,7 @@ int gg_h_import_create(gg_req *r)
         pthread_mutex_unlock(&mu);
         if (slot < 0)
             rc = gg_fail(&r->err, GG_EBUSY, 503, "too_many_imports", "",
-                         "%d imports are running; try again later", MAX_JOBS);
+                         "all %d import slots hold running imports; try again later", MAX_JOBS);
     }
     if (rc) {
         gg_buf_reset(&r->out);
