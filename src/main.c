@@ -73,7 +73,10 @@ static void usage(FILE *f)
                "  GG_WEBHOOK_RETRY_BASE_MS (first retry delay, default 5000, doubling to 1 h),\n"
                "  GG_WEBHOOK_MAX_ATTEMPTS (before a notification is kept as dead, default 20),\n"
                "  GG_FILES_DIR (photos; default: files/ beside the database),\n"
-               "  GG_WEB_DIR (the built web UI; default web/dist).\n"
+               "  GG_WEB_DIR (the built web UI; default web/dist),\n"
+               "  GG_KEY_FILE (registry sealing key; default <db stem>.key: back it up),\n"
+               "  GG_MAX_EVENT_STREAMS (live event streams before 429, default 100),\n"
+               "  GG_DEMO_RESIDENTS (residents 'demo' generates, default 200000).\n"
                "Run 'gridgov COMMAND --help' for one command.\n");
 }
 
